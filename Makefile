@@ -1,0 +1,98 @@
+# linuxai.node - development and test entry points. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+REPO        := $(abspath .)
+PYTHON      ?= python3
+VENV        := $(REPO)/.venv
+BUILD       := $(REPO)/.build
+COLLECTIONS := $(BUILD)/collections
+CACHE_DIR   ?= /var/cache/linuxai-node
+SCENARIO    ?=
+# Molecule platforms: empty = the local Debian 12/13 podman images; hosted-<name>
+# picks molecule/platforms/hosted-<name>.yml (docker driver, hosted CI only).
+LINUXAI_PLATFORM ?=
+
+export PATH := $(VENV)/bin:$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_INJECT_FACT_VARS := false
+export CONTAINERS_CONF := $(REPO)/tests/containers/containers.conf
+export LINUXAI_CACHE_DIR := $(CACHE_DIR)
+export ANSIBLE_FORCE_COLOR ?= false
+export PY_COLORS ?= 0
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] && echo "" || echo sudo)
+SCENARIOS = $(if $(SCENARIO),$(SCENARIO),$(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
+MOLECULE_BASE = -c molecule/config.yml $(if $(LINUXAI_PLATFORM),-c molecule/platforms/$(LINUXAI_PLATFORM).yml)
+
+.PHONY: help test lint sanity units molecule images demo demo-clean build package-test \
+        setup venv collections host-packages clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+test: setup lint sanity units package-test images molecule ## Everything CI runs
+	@echo "make test: all steps passed"
+
+setup: venv collections ## Python tools and collections
+
+venv: $(VENV)/.stamp
+$(VENV)/.stamp: requirements-test.txt
+	@command -v $(PYTHON) >/dev/null || { echo "missing $(PYTHON): install Python 3.11+ (apt-get install python3 python3-venv)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required; $(PYTHON) is $$($(PYTHON) --version)"; exit 1; }
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { echo "missing the venv module: apt-get install python3-venv"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements-test.txt
+	touch $@
+
+collections: venv ## ansible.posix, community.general, containers.podman (Galaxy, else the ansible bundle)
+	@tests/tools/collections.sh "$(COLLECTIONS)"
+
+host-packages: ## podman, runc and debootstrap from apt when missing
+	@tests/tools/host-packages.sh
+
+images: host-packages ## Build the cached systemd Debian 12/13 node images
+	@tests/tools/build-image.sh bookworm localhost/linuxai-node-debian:12
+	@tests/tools/build-image.sh trixie localhost/linuxai-node-debian:13
+
+lint: setup ## yamllint, ansible-lint, actionlint, changelog, argument specs
+	yamllint --strict .
+	ansible-lint --offline
+	antsibull-changelog lint
+	python3 tests/tools/check-argument-specs.py
+	actionlint -no-color .github/workflows/*.yml
+
+sanity: setup ## ansible-test sanity on a copy laid out as ansible_collections/linuxai/node
+	tests/tools/sanity.sh
+
+units: setup ## pytest unit tests of the plugins
+	pytest
+
+molecule: setup $(if $(LINUXAI_PLATFORM),,images) ## Molecule scenarios (SCENARIO=name for one)
+	@mkdir -p $(CACHE_DIR)/apt/bookworm/partial $(CACHE_DIR)/apt/trixie/partial
+	@for s in $(SCENARIOS); do \
+	  echo "=== molecule scenario $$s"; \
+	  start=$$(date +%s); \
+	  molecule $(MOLECULE_BASE) test -s $$s || exit 1; \
+	  echo "=== molecule scenario $$s passed in $$(( $$(date +%s) - start )) s"; \
+	done
+
+build: setup ## Build the collection tarball into .build/
+	ansible-galaxy collection build --force --output-path $(BUILD) .
+
+package-test: build ## Install the built tarball offline and list its plugins
+	@rm -rf $(BUILD)/install && mkdir -p $(BUILD)/install
+	ansible-galaxy collection install --offline --no-deps -p $(BUILD)/install $(BUILD)/linuxai-node-*.tar.gz
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/install ansible-doc -l linuxai.node | tee $(BUILD)/ansible-doc.txt
+	@grep -q '^linuxai.node.environment_facts' $(BUILD)/ansible-doc.txt
+
+demo: setup images ## Provision a disposable local node with playbooks/site.yml
+	@tests/tools/demo.sh up
+
+demo-clean: ## Remove the demo node
+	@tests/tools/demo.sh down
+
+clean: demo-clean ## Remove build output (keeps .venv, images and the package cache)
+	rm -rf $(BUILD)/sanity $(BUILD)/install $(BUILD)/*.tar.gz
