@@ -84,7 +84,8 @@ build: setup ## Build the collection tarball into .build/
 
 package-test: build ## Install the built tarball offline and list its plugins
 	@rm -rf $(BUILD)/install && mkdir -p $(BUILD)/install
-	ansible-galaxy collection install --offline --no-deps -p $(BUILD)/install $(BUILD)/linuxai-node-*.tar.gz
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/install ansible-galaxy collection install --offline --no-deps --force \
+	  -p $(BUILD)/install $(BUILD)/linuxai-node-*.tar.gz
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/install ansible-doc -l linuxai.node | tee $(BUILD)/ansible-doc.txt
 	@grep -q '^linuxai.node.environment_facts' $(BUILD)/ansible-doc.txt
 
