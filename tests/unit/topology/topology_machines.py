@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxai.node contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The machines the topology tests, the integration playbook and the benchmark build.
+
+Each function returns a ``topology_builder.Machine``; ``MACHINES`` maps names to them.
+"""
+
+from topology_builder import Machine, Node, gpu, endpoint, host_bridge, nic, root_port, switch
+
+GIB = 1024
+
+
+def hgx_h100():
+    """2-socket Sapphire Rapids, 8x H100 SXM, 4 NVSwitch, 8x ConnectX-7 NDR sharing PCIe switches with the GPUs.
+
+    Each CPU root port feeds a PCIe switch with two lower switches, each holding one GPU
+    and one NIC (GPU <-> its NIC: PIX, <-> the pair's other NIC: PXB).
+    """
+    def complex_(bus, node, first):
+        pairs = []
+        for k in (first, first + 1):
+            pairs.append(switch(gpu('h100-sxm', label='gpu%d' % k),
+                                nic('cx7-ib', netdev='ibp{bus}s0', rdma='mlx5_%d' % k, link_layer='infiniband',
+                                    speed_mbps=400000, label='nic%d' % k)))
+        return host_bridge(bus, node, root_port(switch(pairs[0], pairs[1], endpoint('nvme'))))
+
+    hugepages = {2048: (1024, 1000), 1048576: (0, 0)}
+    return Machine(
+        sockets=2, cores_per_socket=56, threads_per_core=2,
+        numa=[Node(0, 1031 * GIB, hugepages=hugepages, distances=[10, 21]),
+              Node(1, 1032 * GIB, hugepages=hugepages, distances=[21, 10])],
+        pci=[
+            host_bridge(0x00, 0,
+                        root_port(endpoint('aspeed')),
+                        root_port(nic('i350', netdev=['eno1', 'eno2'], speed_mbps=1000, ports=2, label='lom'))),
+            host_bridge(0x05, 0, root_port(switch(*[endpoint('h100-nvswitch', label='nvswitch%d' % i) for i in range(4)]))),
+            complex_(0x15, 0, 0),
+            complex_(0x37, 0, 2),
+            complex_(0x9a, 1, 4),
+            complex_(0xbc, 1, 6),
+        ])
+
+
+def mi300x():
+    """2-socket EPYC Genoa with 8x MI300X, each behind a PCIe switch with a 400G RoCE ConnectX-7."""
+    bridges = [host_bridge(0x00, 0, root_port(endpoint('aspeed')),
+                           root_port(nic('i350', netdev='eno1', speed_mbps=1000)))]
+    for k in range(8):
+        bridges.append(host_bridge(0x10 + 0x20 * k, k // 4, root_port(switch(
+            gpu('mi300x', label='gpu%d' % k),
+            nic('cx7-eth', netdev='ens%d' % (k + 1), rdma='mlx5_%d' % k, speed_mbps=400000, label='nic%d' % k)))))
+    return Machine(
+        vendor='AuthenticAMD', model='AMD EPYC 9454 48-Core Processor',
+        sockets=2, cores_per_socket=48, threads_per_core=2, memory_mb=2 * 768 * GIB, pci=bridges)
+
+
+def workstation():
+    """1-socket Xeon W workstation, 2x RTX 6000 Ada on CPU root ports, firmware gives no NUMA node."""
+    return Machine(
+        model='Intel(R) Xeon(R) w7-3465X', sockets=1, cores_per_socket=28, threads_per_core=2, memory_mb=256 * GIB,
+        pci=[host_bridge(0x00, -1,
+                         root_port(gpu('rtx6000ada', label='gpu0')),
+                         root_port(gpu('rtx6000ada', label='gpu1')),
+                         root_port(nic('i210', netdev='eno1', speed_mbps=1000, label='nic0')))])
+
+
+def vm_numa_minus1():
+    """KVM guest with 2 virtual NUMA nodes; passed-through GPUs report numa_node -1 but a local_cpulist."""
+    return Machine(
+        model='Intel Xeon Processor (SapphireRapids)', sockets=2, cores_per_socket=8, threads_per_core=1,
+        smt_control='notsupported', memory_mb=128 * GIB,
+        pci=[host_bridge(0x00, -1,
+                         endpoint('qxl'),
+                         root_port(gpu('h100-pcie', label='gpu0', local_cpulist=list(range(8, 16))), preset='qemu-root-port'),
+                         root_port(gpu('h100-pcie', label='gpu1', local_cpulist=list(range(0, 8))), preset='qemu-root-port'),
+                         root_port(nic('virtio-net', netdev='enp4s0', label='nic0'), preset='qemu-root-port'))])
+
+
+def no_gpu():
+    """A CPU-only server: BMC graphics (not a GPU), dual-port I350, NVMe."""
+    return Machine(
+        model='Intel(R) Xeon(R) Silver 4410Y', sockets=1, cores_per_socket=8, threads_per_core=2, memory_mb=64 * GIB,
+        pci=[host_bridge(0x00, 0,
+                         root_port(endpoint('aspeed')),
+                         root_port(nic('i350', netdev=['eno1', 'eno2'], speed_mbps=1000, ports=2)),
+                         root_port(endpoint('nvme')))])
+
+
+def power9_sparse():
+    """POWER9 AC922-like: NUMA nodes 0 and 8, SMT4 cores run in SMT2 mode (2 threads each offline)."""
+    offline = [core * 4 + t for core in range(8) for t in (2, 3)]
+    return Machine(
+        arch='ppc64le', vendor='IBM', sockets=2, cores_per_socket=4, threads_per_core=4, numbering='adjacent',
+        offline=offline, smt_control=None,
+        numa=[Node(0, 256 * GIB, socket=0, distances=[10, 40]), Node(8, 256 * GIB, socket=1, distances=[40, 10])],
+        pci=[host_bridge(0x00, 0, root_port(gpu('v100-sxm2', label='gpu0')), domain=0x0004),
+             host_bridge(0x00, 8, root_port(gpu('v100-sxm2', label='gpu1')), domain=0x0035)])
+
+
+def grace_hopper():
+    """GH200: 72 Neoverse-V2 cores, node 0 LPDDR5X, node 1 the GPU's HBM (memory only), nodes 2-9 empty."""
+    nodes = [Node(0, 480 * GIB, socket=0), Node(1, 96 * GIB, cpus=[])]
+    nodes += [Node(n, 0, cpus=[]) for n in range(2, 10)]
+    return Machine(
+        arch='aarch64', vendor='', model='', sockets=1, cores_per_socket=72, threads_per_core=1, smt_control=None,
+        arm_ids=(0x41, 0xd4f), numa=nodes,
+        pci=[host_bridge(0x00, 0, root_port(gpu('gh200', label='gpu0')), domain=0x0009),
+             host_bridge(0x00, 0, root_port(nic('cx7-ib', netdev='ibp1s0', rdma='mlx5_0', link_layer='infiniband',
+                                                speed_mbps=400000, label='nic0')), domain=0x0000)])
+
+
+def ampere_altra():
+    """Ampere Altra (Neoverse-N1) whose firmware reports physical_package_id -1, with an A100 PCIe."""
+    return Machine(
+        arch='aarch64', sockets=1, cores_per_socket=80, threads_per_core=1, smt_control=None,
+        arm_ids=(0x41, 0xd0c), package_ids=[-1], memory_mb=512 * GIB,
+        pci=[host_bridge(0x00, 0, root_port(gpu('a100-pcie', label='gpu0')),
+                         root_port(nic('cx7-eth', netdev='enP1p1s0', rdma='mlx5_0', speed_mbps=200000, label='nic0')))])
+
+
+MACHINES = {
+    'hgx_h100': hgx_h100,
+    'mi300x': mi300x,
+    'workstation': workstation,
+    'vm_numa_minus1': vm_numa_minus1,
+    'no_gpu': no_gpu,
+    'power9_sparse': power9_sparse,
+    'grace_hopper': grace_hopper,
+    'ampere_altra': ampere_altra,
+}
