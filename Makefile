@@ -67,8 +67,9 @@ lint: setup ## yamllint, ansible-lint, actionlint, changelog, argument specs
 sanity: setup ## ansible-test sanity on a copy laid out as ansible_collections/linuxai/node
 	tests/tools/sanity.sh
 
-units: setup ## pytest unit tests of the plugins
+units: setup ## pytest unit tests of the plugins, and the local (container-free) Ansible integration tests
 	pytest
+	ansible-playbook -i localhost, -c local tests/integration/topology_facts.yml
 
 molecule: setup $(if $(LINUXAI_PLATFORM),,images) ## Molecule scenarios (SCENARIO=name for one)
 	@mkdir -p $(CACHE_DIR)/apt/bookworm/partial $(CACHE_DIR)/apt/trixie/partial

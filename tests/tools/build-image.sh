@@ -19,6 +19,8 @@ fi
 
 echo "building $image from Debian $suite (recipe $recipe)"
 rootfs="$(mktemp -d /var/tmp/linuxai-rootfs.XXXXXX)"
+# mktemp makes the directory 0700; it becomes the image's /, which must be 0755.
+chmod 0755 "$rootfs"
 trap 'rm -rf "$rootfs"' EXIT
 
 # python3-apt: the apt module needs it and a standard Debian install has it.
@@ -41,7 +43,9 @@ for unit in systemd-remount-fs.service systemd-firstboot.service getty.target co
     ln -sf /dev/null "$rootfs/etc/systemd/system/$unit"
 done
 : >"$rootfs/etc/machine-id"
-rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*_Packages
+# A freshly installed node has package lists, as after the installer's apt update.
+chroot "$rootfs" apt-get update -qq
+rm -rf "$rootfs"/var/cache/apt/archives/*.deb
 
 tar -C "$rootfs" -c . | $podman import \
     --change 'CMD ["/sbin/init"]' \
