@@ -10,6 +10,9 @@ BUILD       := $(REPO)/.build
 COLLECTIONS := $(BUILD)/collections
 CACHE_DIR   ?= /var/cache/linuxai-node
 SCENARIO    ?=
+# Scenarios run at once by `make molecule` (each has its own apt cache, so they never share a lock).
+MOLECULE_JOBS ?= 2
+export MOLECULE_JOBS
 # Molecule platforms: empty = the local Debian 12/13 podman images; hosted-<name>
 # picks molecule/platforms/hosted-<name>.yml (docker driver, hosted CI only).
 LINUXAI_PLATFORM ?=
@@ -71,14 +74,8 @@ units: setup ## pytest unit tests of the plugins, and the local (container-free)
 	pytest
 	ansible-playbook -i localhost, -c local tests/integration/topology_facts.yml
 
-molecule: setup $(if $(LINUXAI_PLATFORM),,images) ## Molecule scenarios (SCENARIO=name for one)
-	@mkdir -p $(CACHE_DIR)/apt/bookworm/partial $(CACHE_DIR)/apt/trixie/partial
-	@for s in $(SCENARIOS); do \
-	  echo "=== molecule scenario $$s"; \
-	  start=$$(date +%s); \
-	  molecule $(MOLECULE_BASE) test -s $$s || exit 1; \
-	  echo "=== molecule scenario $$s passed in $$(( $$(date +%s) - start )) s"; \
-	done
+molecule: setup $(if $(LINUXAI_PLATFORM),,images) ## Molecule scenarios (SCENARIO=name for one; MOLECULE_JOBS=n at a time)
+	@MOLECULE_BASE="$(MOLECULE_BASE)" tests/tools/molecule-run.sh $(SCENARIOS)
 
 build: setup ## Build the collection tarball into .build/
 	ansible-galaxy collection build --force --output-path $(BUILD) .
