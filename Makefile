@@ -29,7 +29,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] && echo "" || echo sudo)
 SCENARIOS = $(if $(SCENARIO),$(SCENARIO),$(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 MOLECULE_BASE = -c molecule/config.yml $(if $(LINUXAI_PLATFORM),-c molecule/platforms/$(LINUXAI_PLATFORM).yml)
 
-.PHONY: help test lint sanity units molecule images demo demo-clean build package-test \
+.PHONY: help test lint sanity units molecule images demo demo-clean bench build package-test \
         setup venv collections host-packages clean
 
 help: ## List the targets
@@ -73,6 +73,7 @@ sanity: setup ## ansible-test sanity on a copy laid out as ansible_collections/l
 units: setup ## pytest unit tests of the plugins, and the local (container-free) Ansible integration tests
 	pytest
 	ansible-playbook -i localhost, -c local tests/integration/topology_facts.yml
+	ansible-playbook -i localhost, -c local tests/integration/plan.yml
 
 molecule: setup $(if $(LINUXAI_PLATFORM),,images) ## Molecule scenarios (SCENARIO=name for one; MOLECULE_JOBS=n at a time)
 	@MOLECULE_BASE="$(MOLECULE_BASE)" tests/tools/molecule-run.sh $(SCENARIOS)
@@ -87,11 +88,14 @@ package-test: build ## Install the built tarball offline and list its plugins
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/install ansible-doc -l linuxai.node | tee $(BUILD)/ansible-doc.txt
 	@grep -q '^linuxai.node.environment_facts' $(BUILD)/ansible-doc.txt
 
-demo: setup images ## Provision a disposable local node with playbooks/site.yml
+demo: setup images ## Three local container nodes (HGX H100 and MI300X replays, a CPU node) provisioned in parallel by playbooks/site.yml
 	@tests/tools/demo.sh up
 
-demo-clean: ## Remove the demo node
+demo-clean: ## Remove the demo nodes
 	@tests/tools/demo.sh down
+
+bench: setup images ## Benchmarks, not part of make test: site.yml no-op re-run and fan-out to 1/4/16 container nodes
+	$(VENV)/bin/python benchmarks/site.py --json $(BUILD)/bench-site.json $(BENCH_ARGS)
 
 clean: demo-clean ## Remove build output (keeps .venv, images and the package cache)
 	rm -rf $(BUILD)/sanity $(BUILD)/install $(BUILD)/*.tar.gz
