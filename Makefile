@@ -42,12 +42,7 @@ setup: venv collections ## Python tools and collections
 
 venv: $(VENV)/.stamp
 $(VENV)/.stamp: requirements-test.txt
-	@command -v $(PYTHON) >/dev/null || { echo "missing $(PYTHON): install Python 3.11+ (apt-get install python3 python3-venv)"; exit 1; }
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required; $(PYTHON) is $$($(PYTHON) --version)"; exit 1; }
-	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { echo "missing the venv module: apt-get install python3-venv"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -r requirements-test.txt
+	@tests/tools/venv.sh "$(PYTHON)" "$(VENV)"
 	touch $@
 
 collections: venv ## ansible.posix, community.general, containers.podman (Galaxy, else the ansible bundle)
@@ -97,5 +92,5 @@ demo-clean: ## Remove the demo nodes
 bench: setup images ## Benchmarks, not part of make test: site.yml no-op re-run and fan-out to 1/4/16 container nodes
 	$(VENV)/bin/python benchmarks/site.py --json $(BUILD)/bench-site.json $(BENCH_ARGS)
 
-clean: demo-clean ## Remove build output (keeps .venv, images and the package cache)
+clean: demo-clean ## Remove build output (keeps .venv, images and the package cache, where the tools' virtualenv lives)
 	rm -rf $(BUILD)/sanity $(BUILD)/install $(BUILD)/*.tar.gz
