@@ -6,7 +6,8 @@
 Plays on the test nodes run under mitogen's linear strategy (about 0.13 s a task instead of about 1 s
 over the podman connection). Molecule's own create and destroy plays run on the controller
 (``connection: local``) and wait on async tasks, which never finish under mitogen's local connection:
-those, every play on localhost only (the prepare steps that serve local mirrors start async servers), and every play when ``LINUXAI_MOLECULE_STRATEGY=linear`` (the scenarios that prove the default
+those, every play on localhost only (the prepare steps that serve local mirrors start async servers),
+and every play when ``LINUXAI_MOLECULE_STRATEGY=linear`` (the scenarios that prove the default
 strategy), run under Ansible's own linear strategy.
 
 Each play gets one strategy object, built when the play starts, so only one results thread runs.
