@@ -1,0 +1,217 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxai.node contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""repository_key against the real gpg, with keys generated for the test."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import contextlib
+import json
+import os
+import shutil
+import stat
+import subprocess
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+from ansible_collections.linuxai.node.plugins.module_utils import _repository_key as rk
+from ansible_collections.linuxai.node.plugins.modules import repository_key
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        old = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = old
+
+GPG = shutil.which("gpg")
+pytestmark = pytest.mark.skipif(GPG is None, reason="gpg is part of the test machine (Debian's gpg)")
+
+
+class AnsibleExitJson(Exception):
+    pass
+
+
+class AnsibleFailJson(Exception):
+    pass
+
+
+def exit_json(self, **kwargs):
+    kwargs.setdefault("changed", False)
+    raise AnsibleExitJson(kwargs)
+
+
+def fail_json(self, **kwargs):
+    kwargs["failed"] = True
+    raise AnsibleFailJson(kwargs)
+
+
+def _new_key(home, uid):
+    subprocess.check_call([GPG, "--batch", "--homedir", str(home), "--passphrase", "", "--quick-gen-key",
+                           uid, "ed25519", "sign", "never"], stderr=subprocess.DEVNULL)
+    armored = subprocess.check_output([GPG, "--batch", "--homedir", str(home), "--armor", "--export", uid])
+    colons = subprocess.check_output([GPG, "--batch", "--homedir", str(home), "--with-colons", "--list-keys", uid])
+    return armored, rk.primary_fingerprints(colons.decode())[0]
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory):
+    home = tmp_path_factory.mktemp("gnupg")
+    os.chmod(str(home), 0o700)
+    good = _new_key(home, "linuxai good <good@linuxai.test>")
+    other = _new_key(home, "linuxai other <other@linuxai.test>")
+    return {"good": good, "other": other}
+
+
+class Response(object):
+    def __init__(self, body):
+        self.body = body
+
+    def read(self):
+        return self.body
+
+
+@pytest.fixture
+def served(mocker):
+    """What the key URL serves: set served['body'] (None: the server answers 404)."""
+    state = {"body": None, "urls": []}
+
+    def fake_fetch_url(module, url, **kwargs):
+        state["urls"].append(url)
+        if state["body"] is None:
+            return None, {"status": 404, "msg": "Not Found"}
+        return Response(state["body"]), {"status": 200}
+
+    mocker.patch.object(repository_key, "fetch_url", side_effect=fake_fetch_url)
+    mocker.patch.multiple(basic.AnsibleModule, exit_json=exit_json, fail_json=fail_json)
+    return state
+
+
+def run(check_mode=False, diff=True, fails=False, **args):
+    args["_ansible_check_mode"] = check_mode
+    args["_ansible_diff"] = diff
+    with patch_module_args(args):
+        with pytest.raises(AnsibleFailJson if fails else AnsibleExitJson) as exc:
+            repository_key.main()
+    return exc.value.args[0]
+
+
+def test_pinned_key_installed_dearmored_then_left_alone(tmp_path, keys, served):
+    armored, fpr = keys["good"]
+    served["body"] = armored
+    dest = tmp_path / "keyrings" / "vendor.gpg"
+    result = run(name="vendor", url="https://mirror.test/key.asc", fingerprint=fpr.lower(), dest=str(dest))
+    assert result["changed"] is True
+    assert result["checked"] is True
+    assert result["fingerprints"] == [fpr]
+    assert result["dest"] == str(dest)
+    assert result["diff"]["after"] == fpr + "\n"
+    data = dest.read_bytes()
+    assert not rk.is_armored(data)  # apt's Signed-By wants the binary keyring
+    assert stat.S_IMODE(os.stat(str(dest)).st_mode) == 0o644
+    shown = subprocess.check_output([GPG, "--batch", "--with-colons", "--show-keys", str(dest)],
+                                    env=dict(os.environ, GNUPGHOME=str(tmp_path)))
+    assert rk.primary_fingerprints(shown.decode()) == [fpr]
+
+    again = run(name="vendor", url="https://mirror.test/key.asc", fingerprint=fpr, dest=str(dest))
+    assert again["changed"] is False
+    assert served["urls"] == ["https://mirror.test/key.asc"] * 2  # fetched and checked on every run
+
+
+def test_another_key_is_refused_before_anything_is_written(tmp_path, keys, served):
+    armored, fpr = keys["other"]
+    served["body"] = armored
+    dest = tmp_path / "vendor.gpg"
+    result = run(fails=True, name="linuxai-nvidia-cuda", url="https://mirror.test/wrong.pub",
+                 fingerprint=keys["good"][1], dest=str(dest), variable="cuda_toolkit_repo_key_fingerprint")
+    assert result["msg"].startswith("cuda_toolkit_repo_key_fingerprint: the key of repository linuxai-nvidia-cuda")
+    assert "expected %s" % keys["good"][1] in result["msg"]
+    assert fpr in result["msg"]
+    assert not dest.exists()
+
+
+def test_a_mirror_that_starts_serving_another_key_is_refused_though_the_keyring_is_pinned(tmp_path, keys, served):
+    dest = tmp_path / "vendor.gpg"
+    served["body"] = keys["good"][0]
+    run(name="vendor", url="https://mirror.test/key.asc", fingerprint=keys["good"][1], dest=str(dest))
+    before = dest.read_bytes()
+    served["body"] = keys["other"][0]
+    result = run(fails=True, name="vendor", url="https://mirror.test/key.asc", fingerprint=keys["good"][1],
+                 dest=str(dest))
+    assert "expected %s" % keys["good"][1] in result["msg"]
+    assert dest.read_bytes() == before
+
+
+def test_not_a_key_is_refused(tmp_path, keys, served):
+    served["body"] = b"<html>captive portal</html>"
+    result = run(fails=True, name="vendor", url="http://mirror.test/key.asc", fingerprint=keys["good"][1],
+                 dest=str(tmp_path / "k.gpg"))
+    assert "none (not an OpenPGP key)" in result["msg"]
+
+
+def test_download_failure_names_the_repository(tmp_path, keys, served):
+    result = run(fails=True, name="vendor", url="https://mirror.test/missing.asc", fingerprint=keys["good"][1],
+                 dest=str(tmp_path / "k.gpg"))
+    assert "could not download the key of repository vendor" in result["msg"]
+
+
+def test_check_mode_checks_and_writes_nothing(tmp_path, keys, served):
+    served["body"] = keys["good"][0]
+    dest = tmp_path / "k.gpg"
+    result = run(check_mode=True, name="vendor", url="https://mirror.test/key.asc", fingerprint=keys["good"][1],
+                 dest=str(dest))
+    assert result["changed"] is True and result["checked"] is True
+    assert not dest.exists()
+    served["body"] = keys["other"][0]
+    run(check_mode=True, fails=True, name="vendor", url="https://mirror.test/key.asc",
+        fingerprint=keys["good"][1], dest=str(dest))
+
+
+def test_check_mode_without_gpg_warns_instead_of_failing(tmp_path, keys, served, mocker):
+    mocker.patch.object(basic.AnsibleModule, "get_bin_path", return_value=None)
+    warn = mocker.patch.object(basic.AnsibleModule, "warn")
+    result = run(check_mode=True, name="vendor", content=keys["good"][0].decode(), fingerprint=keys["good"][1],
+                 dest=str(tmp_path / "k.gpg"))
+    assert result["changed"] is True and result["checked"] is False
+    assert "checked on the real run" in warn.call_args[0][0]
+    failed = run(fails=True, name="vendor", content=keys["good"][0].decode(), fingerprint=keys["good"][1],
+                 dest=str(tmp_path / "k.gpg"))
+    assert "gpg is needed" in failed["msg"]
+
+
+def test_content_and_replacing_a_wrong_keyring(tmp_path, keys, served):
+    dest = tmp_path / "k.gpg"
+    dest.write_bytes(b"stale")
+    os.chmod(str(dest), 0o600)
+    result = run(name="vendor", content=keys["good"][0].decode(), fingerprint=keys["good"][1], dest=str(dest))
+    assert result["changed"] is True
+    assert stat.S_IMODE(os.stat(str(dest)).st_mode) == 0o644
+    assert served["urls"] == []
+
+
+def test_existing_keyring_is_checked_not_installed(tmp_path, keys, served):
+    keyring = tmp_path / "vendor-archive-keyring.gpg"
+    keyring.write_bytes(keys["good"][0])
+    ok = run(name="vendor", keyring=str(keyring), fingerprint=keys["good"][1])
+    assert ok == dict(ok, changed=False, checked=True, dest=str(keyring))
+    refused = run(fails=True, name="vendor", keyring=str(keyring), fingerprint=keys["other"][1], variable="v")
+    assert refused["msg"].startswith("v: the key of repository vendor (%s)" % keyring)
+    unchecked = run(name="vendor", keyring=str(keyring))
+    assert unchecked["checked"] is False and unchecked["changed"] is False
+
+
+@pytest.mark.parametrize("fingerprint", ["", "3BF863CC", "not hex at all, forty characters long!!!"])
+def test_malformed_pin_is_refused_naming_the_variable(tmp_path, served, fingerprint):
+    result = run(fails=True, name="vendor", url="https://mirror.test/key.asc", fingerprint=fingerprint,
+                 dest=str(tmp_path / "k.gpg"), variable="container_runtime_nvidia_repo_key_fingerprint")
+    assert result["msg"].startswith("container_runtime_nvidia_repo_key_fingerprint: the pinned fingerprint")
+    assert served["urls"] == []
