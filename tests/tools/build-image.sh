@@ -37,6 +37,9 @@ SOURCES
 # Keep downloaded packages: the test bed bind-mounts a shared archive cache here.
 echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' >"$rootfs/etc/apt/apt.conf.d/10keep-downloads"
 echo 'APT::Install-Recommends "false";' >"$rootfs/etc/apt/apt.conf.d/10no-recommends"
+# A test node is thrown away after its scenario: as in Debian's own container images, dpkg does not
+# fsync every file it unpacks (the CUDA toolkit alone is thousands of files).
+echo 'force-unsafe-io' >"$rootfs/etc/dpkg/dpkg.cfg.d/90linuxai-unsafe-io"
 # Units that cannot work in a container only add noise to `systemctl is-system-running`.
 for unit in systemd-remount-fs.service systemd-firstboot.service getty.target console-getty.service \
     systemd-udevd.service systemd-udev-trigger.service systemd-modules-load.service; do
