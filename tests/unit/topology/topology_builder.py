@@ -15,6 +15,17 @@ chains under ``sys/devices/pci0000:15/...`` with the relative symlinks of
 node files, hugepage pools, PCI config space (so hwloc's lstopo can read the
 tree too) and ``/proc/cpuinfo`` / ``/proc/meminfo`` in the architecture's
 format. Bus numbers are assigned depth first, like firmware does.
+
+The CPU files follow Documentation/ABI/stable/sysfs-devices-system-cpu and
+Documentation/admin-guide/cputopology.rst; the node files follow
+Documentation/ABI/stable/sysfs-devices-node. Variants seen on real kernels are
+switches of ``Machine``: ``offline_in_node_lists`` (a node's ``cpulist``/``cpumap`` and a
+PCI device's ``local_cpulist``/``local_cpus`` keep offline CPUs), ``topology_files='masks'``
+(kernels before the ``*_list`` files: only the hex masks ``thread_siblings`` and
+``core_siblings``, and no node ``cpulist``), ``compute_units`` (AMD family 15h: the two
+cores of a compute unit are ``thread_siblings`` with different ``core_id``),
+``dies_per_socket`` (``die_id``/``die_cpus_list``, ``core_id`` restarting in each die) and
+``package_ids`` entries of None (no ``physical_package_id`` file).
 """
 
 import os
@@ -123,7 +134,9 @@ class Machine(object):
     def __init__(self, arch='x86_64', vendor='GenuineIntel', model='Intel(R) Xeon(R) Platinum 8480+',
                  sockets=1, cores_per_socket=4, threads_per_core=1, numbering='x86', offline=(),
                  smt_control='auto', numa=None, package_ids=None, pci=(), memory_mb=65536,
-                 arm_ids=(0x41, 0xd0c), power_model='POWER9 (raw), altivec supported'):
+                 arm_ids=(0x41, 0xd0c), power_model='POWER9 (raw), altivec supported',
+                 offline_in_node_lists=False, topology_files='all', compute_units=False, dies_per_socket=1,
+                 cpu_family=6):
         self.arch = arch
         self.vendor = vendor
         self.model = model
@@ -139,6 +152,20 @@ class Machine(object):
         self.memory_mb = memory_mb
         self.arm_ids = arm_ids
         self.power_model = power_model
+        self.offline_in_node_lists = offline_in_node_lists
+        if topology_files not in ('all', 'masks'):
+            raise ValueError('topology_files is all or masks')
+        self.topology_files = topology_files
+        self.compute_units = compute_units
+        if cores_per_socket % dies_per_socket:
+            raise ValueError('cores_per_socket must divide into dies_per_socket dies')
+        self.dies_per_socket = dies_per_socket
+        self.cpu_family = cpu_family
+
+    def smt_threads(self):
+        """The CPUs that are not the first thread of their core (what ``nosmt`` takes offline)."""
+        return [self.cpu_id(s, c, t) for s in range(self.sockets) for c in range(self.cores_per_socket)
+                for t in range(1, self.threads_per_core)]
 
     def cpu_id(self, socket, core, thread):
         s, c, t = self.sockets, self.cores_per_socket, self.threads_per_core
@@ -242,7 +269,9 @@ def write(machine, root):
     w = _Writer(root)
     online = _write_cpus(machine, w)
     nodes = _write_numa(machine, w, online)
-    node_cpus = dict((n.id, [c for c in machine.node_cpus(n, i) if c in online]) for i, n in enumerate(nodes))
+    # What the kernel lists as a node's CPUs (local_cpulist of a PCI device is its node's mask).
+    listed = online if not machine.offline_in_node_lists else set(range(machine.ncpus))
+    node_cpus = dict((n.id, [c for c in machine.node_cpus(n, i) if c in listed]) for i, n in enumerate(nodes))
     labels = {}
     netdevs = []
     for hb in machine.pci:
@@ -259,13 +288,19 @@ def _write_cpus(m, w):
     base = 'sys/devices/system/cpu'
     present = list(range(m.ncpus))
     online = set(present) - m.offline
+    lists = m.topology_files == 'all'
+    cores_per_die = m.cores_per_socket // m.dies_per_socket
     for s in range(m.sockets):
         pkg_id = m.package_ids[s] if m.package_ids else s
         pkg_cpus = [c for c in m.socket_cpus(s) if c in online]
         for core in range(m.cores_per_socket):
+            die = core // cores_per_die
+            die_cpus = [m.cpu_id(s, c, t) for c in range(die * cores_per_die, (die + 1) * cores_per_die)
+                        for t in range(m.threads_per_core)]
+            die_cpus = [c for c in die_cpus if c in online]
             threads = [m.cpu_id(s, core, t) for t in range(m.threads_per_core)]
             siblings = [t for t in threads if t in online]
-            for cpu in threads:
+            for index, cpu in enumerate(threads):
                 d = '%s/cpu%d' % (base, cpu)
                 if cpu != 0:
                     w.write(d + '/online', '1' if cpu in online else '0')
@@ -273,11 +308,21 @@ def _write_cpus(m, w):
                     w.mkdir(d)
                     continue
                 t = d + '/topology/'
-                w.write(t + 'physical_package_id', pkg_id)
-                w.write(t + 'core_id', core)
-                w.write(t + 'die_id', 0)
+                if pkg_id is not None:
+                    w.write(t + 'physical_package_id', pkg_id)
+                # core_id is unique within a die (cputopology.rst); an AMD compute unit's cores
+                # each keep their own core_id although the kernel lists them as thread siblings.
+                core_id = core % cores_per_die
+                w.write(t + 'core_id', core_id * m.threads_per_core + index if m.compute_units else core_id)
+                # The two masks every kernel has; the *_list files came later, core_cpus/package_cpus
+                # and die_id/die_cpus later still (Linux 5.x).
+                if not lists:
+                    w.write(t + 'thread_siblings', cpumask(siblings, m.ncpus))
+                    w.write(t + 'core_siblings', cpumask(pkg_cpus, m.ncpus))
+                    continue
+                w.write(t + 'die_id', die)
                 for name, cpus in (('thread_siblings', siblings), ('core_cpus', siblings),
-                                   ('core_siblings', pkg_cpus), ('package_cpus', pkg_cpus), ('die_cpus', pkg_cpus)):
+                                   ('core_siblings', pkg_cpus), ('package_cpus', pkg_cpus), ('die_cpus', die_cpus)):
                     w.write(t + name + '_list', cpulist(cpus))
                     w.write(t + name, cpumask(cpus, m.ncpus))
     w.write(base + '/present', cpulist(present))
@@ -304,9 +349,12 @@ def _write_numa(m, w, online):
     for position, node in enumerate(nodes):
         cpus = [c for c in m.node_cpus(node, position) if c in online]
         if cpus:
-            with_cpu.append(node.id)
+            with_cpu.append(node.id)  # has_cpu: nodes with an online CPU (sysfs-devices-node)
+        if m.offline_in_node_lists:
+            cpus = m.node_cpus(node, position)
         d = '%s/node%d/' % (base, node.id)
-        w.write(d + 'cpulist', cpulist(cpus))
+        if m.topology_files == 'all':
+            w.write(d + 'cpulist', cpulist(cpus))
         w.write(d + 'cpumap', cpumask(cpus, m.ncpus))
         kb = node.memory_mb * 1024
         w.write(d + 'meminfo', 'Node %d MemTotal:       %d kB\nNode %d MemFree:        %d kB\nNode %d MemUsed:        %d kB'
@@ -469,7 +517,8 @@ def _write_proc(m, w, online, nodes):
         socket, core = where[cpu]
         if m.arch == 'x86_64':
             blocks.append('\n'.join([
-                'processor\t: %d' % cpu, 'vendor_id\t: %s' % m.vendor, 'cpu family\t: 6', 'model\t\t: 143',
+                'processor\t: %d' % cpu, 'vendor_id\t: %s' % m.vendor, 'cpu family\t: %d' % m.cpu_family,
+                'model\t\t: 143',
                 'model name\t: %s' % m.model, 'stepping\t: 8', 'cpu MHz\t\t: 2000.000', 'physical id\t: %d' % socket,
                 'siblings\t: %d' % (m.cores_per_socket * m.threads_per_core), 'core id\t\t: %d' % core,
                 'cpu cores\t: %d' % m.cores_per_socket, 'fpu\t\t: yes',
