@@ -88,8 +88,31 @@ class _Probe:
     def __init__(self, reader: TreeReader, live: bool):
         self.r = reader
         self.live = live
+        self.online = set()  # online CPUs, set by cpu()
 
     # -- CPU ------------------------------------------------------------------
+    # Files of /sys/devices/system/cpu/cpuN/topology/ (Documentation/ABI/stable/sysfs-devices-system-cpu,
+    # Documentation/admin-guide/cputopology.rst): core_cpus/package_cpus (Linux 5.x) are the new names
+    # of thread_siblings/core_siblings, same content. The *_list files appeared after the hex masks:
+    # an old kernel may have only the masks. Only online CPUs have a topology/ directory on most kernels.
+    _CORE_FILES = ('thread_siblings_list', 'core_cpus_list', 'thread_siblings', 'core_cpus')
+    _PACKAGE_FILES = ('package_cpus_list', 'core_siblings_list', 'package_cpus', 'core_siblings')
+    _DIE_FILES = ('die_cpus_list', 'die_cpus')
+
+    def _cpu_set(self, base: str, names: tuple):
+        """The first of ``names`` that exists under ``base``, parsed (cpulist or hex mask); None when none does."""
+        r = self.r
+        for name in names:
+            text = r.read(base + name)
+            if text is None:
+                continue
+            try:
+                return parse_cpulist(text) if name.endswith('list') else parse_cpumask(text)
+            except ValueError as exc:
+                r.warn('/%s%s: %s' % (base, name, exc))
+                return []
+        return None
+
     def cpu(self):
         r = self.r
         online = _cpus(r, _CPU_DIR + '/online')
@@ -105,36 +128,37 @@ class _Probe:
         if offline is None:
             offline = sorted(set(present) - set(online))
         online_set = set(online)
+        self.online = online_set
 
         package_of = {}     # cpu -> package key
+        die_of = {}         # cpu -> (package key, die_id)
+        die_cpus = {}       # (package key, die_id) -> online cpus of the die
         cores = []          # (package key, sorted cpus of the core)
         seen = set()
+        compute_units = 0
         for cpu in online:
             if cpu in seen:
                 continue
             base = '%s/cpu%d/topology/' % (_CPU_DIR, cpu)
-            siblings = _cpus(r, base + 'thread_siblings_list')
-            if siblings is None:
-                siblings = _cpus(r, base + 'core_cpus_list')
-            siblings = (set(siblings or ()) & online_set) - seen
+            siblings = (set(self._cpu_set(base, self._CORE_FILES) or ()) & online_set) - seen
             siblings.add(cpu)
+            if len(siblings) > 1 and self._split_compute_unit(base, cpu, siblings):
+                # AMD family 15h: the kernel lists the two cores of a compute unit as thread
+                # siblings, each with its own core_id; they are two cores (as hwloc and AMD count
+                # them), each with one thread.
+                compute_units += 1
+                siblings = {cpu}
             if cpu not in package_of:
-                pkg = r.read_int(base + 'physical_package_id')
-                members = _cpus(r, base + 'package_cpus_list')
-                if members is None:
-                    members = _cpus(r, base + 'core_siblings_list')
-                members = (set(members or ()) & online_set) | {cpu}
-                if pkg is None:
-                    r.warn('cannot read /%sphysical_package_id; socket and core counts may be wrong' % base)
-                    key = ('unknown',)
-                elif pkg < 0:
-                    # Some arm64 firmware reports -1: group by package_cpus_list instead.
-                    key = ('group', min(members))
-                else:
-                    key = ('id', pkg)
-                for member in members:
-                    package_of.setdefault(member, key)
-            cores.append((package_of[cpu], sorted(siblings)))
+                self._package(base, cpu, online_set, package_of)
+            key = package_of[cpu]
+            if cpu not in die_of:
+                die_id = r.read_int(base + 'die_id')
+                if die_id is not None and die_id >= 0:
+                    members = (set(self._cpu_set(base, self._DIE_FILES) or ()) & online_set) | {cpu}
+                    die_cpus.setdefault((key, die_id), set()).update(members)
+                    for member in members:
+                        die_of.setdefault(member, (key, die_id))
+            cores.append((key, sorted(siblings)))
             seen.update(siblings)
 
         # Real package ids are kept; packages without one are numbered after them.
@@ -150,6 +174,9 @@ class _Probe:
         per_package = {}
         for key, threads in cores:
             per_package.setdefault(ids[key], []).append(threads)
+        dies_of_package = {}
+        for (key, die_id), members in die_cpus.items():
+            dies_of_package.setdefault(ids[key], []).append({'id': die_id, 'cpus': format_sorted(sorted(members))})
         package_list = []
         for pkg in sorted(per_package):
             core_threads = sorted(per_package[pkg], key=lambda threads: threads[0])
@@ -157,6 +184,8 @@ class _Probe:
                 'id': pkg,
                 'cpus': format_sorted(sorted(c for threads in core_threads for c in threads)),
                 'cores': [format_sorted(threads) for threads in core_threads],
+                # die_id / die_cpus_list (Linux 5.2+); [] when the kernel has no die files.
+                'dies': sorted(dies_of_package.get(pkg, []), key=lambda die: die['id']),
             })
 
         n_sockets = len(package_list)
@@ -174,11 +203,57 @@ class _Probe:
             'threads': len(online),
             'threads_per_core': threads_per_core,
             'smt': smt,
+            'smt_active': self._smt_active(threads_per_core),
+            'dies': sum(len(p['dies']) for p in package_list),
+            'compute_unit_cores': compute_units > 0,
             'online': format_sorted(online),
             'offline': format_sorted(offline),
             'present': format_sorted(present),
             'packages': package_list,
         }
+
+    def _split_compute_unit(self, base: str, cpu: int, siblings: set) -> bool:
+        """True when the thread siblings of ``cpu`` carry different core_id values (AMD compute unit).
+
+        SMT threads of one core share its core_id (cputopology.rst: core_id is the core's id); the
+        kernel puts the cores of an AMD family 15h compute unit in thread_siblings although each
+        keeps its own core_id. One extra read per core: the core_id of one sibling.
+        """
+        r = self.r
+        own = r.read_int(base + 'core_id')
+        other = min(siblings - {cpu})
+        theirs = r.read_int('%s/cpu%d/topology/core_id' % (_CPU_DIR, other))
+        return own is not None and theirs is not None and own != theirs
+
+    def _package(self, base: str, cpu: int, online_set: set, package_of: dict) -> None:
+        """Give ``cpu`` and the other online CPUs of its package their package key."""
+        r = self.r
+        pkg = r.read_int(base + 'physical_package_id')
+        listed = self._cpu_set(base, self._PACKAGE_FILES)
+        members = (set(listed or ()) & online_set) | {cpu}
+        if pkg is not None and pkg >= 0:
+            key = ('id', pkg)
+        elif listed is not None:
+            # No physical_package_id, or -1 (some arm64 firmware): the package is the set of
+            # CPUs in package_cpus / core_siblings, as hwloc groups them.
+            if pkg is None:
+                r.warn('cannot read /%sphysical_package_id; package grouped by its package_cpus/core_siblings'
+                       % base)
+            key = ('group', min(members))
+        else:
+            r.warn('cannot read /%sphysical_package_id nor a package CPU list; socket and core counts may be wrong'
+                   % base)
+            key = ('unknown',)
+        for member in members:
+            package_of.setdefault(member, key)
+
+    def _smt_active(self, threads_per_core: int) -> bool:
+        """/sys/devices/system/cpu/smt/active (Documentation/ABI/testing/sysfs-devices-system-cpu):
+        1 when SMT is enabled and a sibling thread is online; without the file, from the cores."""
+        active = self.r.read_int(_CPU_DIR + '/smt/active')
+        if active is not None:
+            return active == 1
+        return threads_per_core > 1
 
     def _smt(self, threads_per_core: int) -> str:
         control = self.r.read(_CPU_DIR + '/smt/control')
@@ -250,13 +325,18 @@ class _Probe:
         if not ids:
             return [self._single_node(cpu)]
         online = _cpus(r, _NODE_DIR + '/online') or ids
+        online_cpus = set(parse_cpulist(cpu['online']))
         nodes = []
         for node_id in ids:
             base = '%s/node%d/' % (_NODE_DIR, node_id)
-            cpus = _cpus(r, base + 'cpulist')
-            if cpus is None:
+            # nodeN/cpulist, or the older hex cpumap (Documentation/ABI/stable/sysfs-devices-node): "the
+            # CPUs associated to the node". Many kernels keep offline CPUs in it; only online CPUs run,
+            # so ``cpus`` is intersected with cpu/online (as hwloc does) and the rest is ``offline_cpus``.
+            listed = self._cpu_set(base, ('cpulist', 'cpumap'))
+            if listed is None:
                 r.warn('cannot read /%scpulist' % base)
-                cpus = []
+                listed = []
+            cpus = [c for c in listed if c in online_cpus]
             memory_mb = self._node_memory(base + 'meminfo')
             distances = {}
             text = r.read(base + 'distance')
@@ -276,12 +356,37 @@ class _Probe:
             nodes.append({
                 'id': node_id,
                 'cpus': format_sorted(cpus),
+                'offline_cpus': format_sorted([c for c in listed if c not in online_cpus]),
                 'memory_mb': memory_mb,
                 'memory_only': not cpus and memory_mb > 0,
                 'hugepages': self._hugepages(base + 'hugepages'),
                 'distances': distances,
             })
+        self._check_numa(cpu, nodes)
         return nodes
+
+    def _check_numa(self, cpu: dict, nodes: list) -> None:
+        """Warn when the NUMA layout contradicts the CPUs: a CPU in two nodes, an online CPU in
+        none, or the threads of one core split across nodes (SMT siblings share one memory path).
+        The sysfs layout is still reported as it is; the warning says it cannot be trusted."""
+        r = self.r
+        node_of = {}
+        for node in nodes:
+            for c in parse_cpulist(node['cpus']):
+                if c in node_of:
+                    r.warn('NUMA layout: CPU %d is listed by nodes %d and %d; firmware (SRAT) and CPUs disagree'
+                           % (c, node_of[c], node['id']))
+                else:
+                    node_of[c] = node['id']
+        missing = [c for c in parse_cpulist(cpu['online']) if c not in node_of]
+        if missing:
+            r.warn('NUMA layout: online CPUs %s are in no NUMA node' % format_sorted(missing))
+        for package in cpu['packages']:
+            for core in package['cores']:
+                where = sorted(set(node_of.get(c, -1) for c in parse_cpulist(core)))
+                if len(where) > 1:
+                    r.warn('NUMA layout: the threads of core %s are in nodes %s; firmware (SRAT) and CPUs disagree'
+                           % (core, ','.join(str(n) for n in where if n >= 0)))
 
     def _node_memory(self, rel: str) -> int:
         text = self.r.read(rel)
@@ -324,6 +429,7 @@ class _Probe:
         return {
             'id': 0,
             'cpus': cpu['online'],
+            'offline_cpus': cpu['offline'],
             'memory_mb': memory_mb,
             'memory_only': False,
             'hugepages': self._hugepages('sys/kernel/mm/hugepages'),
@@ -370,7 +476,7 @@ class _Probe:
         return value if value is not None and value >= 0 else None
 
     def _local_cpus(self, dev: dict):
-        """Return (cpulist text, cpu numbers) of the device's local CPUs, or ('', None)."""
+        """Return (cpulist text, cpu numbers) of the device's local CPUs as sysfs lists them, or ('', None)."""
         r = self.r
         text = r.read(dev['path'] + '/local_cpulist')
         try:
@@ -415,7 +521,10 @@ class _Probe:
         CPU-bearing node ('assumed').
         """
         node = self._numa_node(dev)
-        dev['local_cpus'], local = self._local_cpus(dev)
+        _text, local = self._local_cpus(dev)
+        # local_cpulist is the mask of the device's node and may name offline CPUs: report online ones
+        # only; the node is chosen from the whole mask (as hwloc does, against the nodes' listed CPUs).
+        dev['local_cpus'] = format_sorted([c for c in local if c in self.online]) if local is not None else ''
         if node is not None:
             dev['numa_node'], dev['numa_source'] = node, 'sysfs'
             return
@@ -429,7 +538,8 @@ class _Probe:
             dev['numa_node'], dev['numa_source'] = cpu_nodes[0]['id'], 'assumed'
             return
         local_set = set(local)
-        shares = sorted(((len(local_set & set(parse_cpulist(n['cpus']))), -n['id']) for n in cpu_nodes), reverse=True)
+        shares = sorted(((len(local_set & (set(parse_cpulist(n['cpus'])) | set(parse_cpulist(n.get('offline_cpus') or '')))),
+                          -n['id']) for n in cpu_nodes), reverse=True)
         best, runner_up = shares[0], shares[1]
         if best[0] > runner_up[0]:
             dev['numa_node'], dev['numa_source'] = -best[1], 'local_cpulist'
@@ -642,7 +752,17 @@ def _count_groups(names: list) -> list:
 def _summary(cpu: dict, numa: list, gpus: list, nvswitches: dict, nics: list) -> str:
     def plural(n, word):
         return '%d %s%s' % (n, word, '' if n == 1 else 's')
-    parts = [plural(cpu['sockets'], 'socket'), plural(cpu['cores'], 'core')]
+    cores_text = plural(cpu['cores'], 'core')
+    # Say when CPUs do not run: SMT switched off (smt/control) or CPUs offline.
+    notes = []
+    if cpu['smt'] == 'off':
+        notes.append('SMT off')
+    offline = parse_cpulist(cpu['offline'])
+    if offline:
+        notes.append('%d of %d CPUs offline' % (len(offline), len(offline) + cpu['threads']))
+    if notes:
+        cores_text += ' (%s)' % ', '.join(notes)
+    parts = [plural(cpu['sockets'], 'socket'), cores_text]
     memory_only = sum(1 for n in numa if n['memory_only'])
     numa_text = plural(len(numa), 'NUMA node')
     if memory_only:

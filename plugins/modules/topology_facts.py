@@ -157,14 +157,32 @@ ansible_facts:
               description:
                 - V(on), V(off) (disabled or forced off), V(notsupported) from C(/sys/devices/system/cpu/smt/control);
                   without that file V(on) when cores run several threads, else V(unknown).
+                - V(off) is the C(nosmt) boot option or C(echo off > smt/control); the second threads are then offline
+                  (listed in C(offline)), cores run one thread, and every CPU set of these facts leaves them out.
               type: str
               sample: "on"
+            smt_active:
+              description:
+                - True when a core runs more than one online thread, from C(/sys/devices/system/cpu/smt/active)
+                  (Documentation/ABI/testing/sysfs-devices-system-cpu) or, without it, from the cores.
+              type: bool
+              sample: true
+            dies:
+              description: Number of dies (C(die_id), Linux 5.2+) over all packages; 0 when the kernel has no die files.
+              type: int
+              sample: 2
+            compute_unit_cores:
+              description:
+                - True when the kernel lists cores with different C(core_id) as thread siblings (AMD family 15h
+                  compute units); each of them is then counted as a core with one thread, as hwloc and AMD count them.
+              type: bool
+              sample: false
             online:
               description: Online CPUs as a cpulist.
               type: str
               sample: 0-223
             offline:
-              description: Offline CPUs as a cpulist (empty string when none).
+              description: Offline CPUs as a cpulist (empty string when none); no other CPU set of these facts has them.
               type: str
               sample: ""
             present:
@@ -172,11 +190,18 @@ ansible_facts:
               type: str
               sample: 0-223
             packages:
-              description: Sockets by id, each with its online CPUs and its cores (a cpulist of each core's threads),
-                cores ordered by their first thread. This is the order Slurm and hwloc number cores in.
+              description:
+                - Sockets by id, each with its online CPUs and its cores (a cpulist of each core's online threads),
+                  cores ordered by their first thread. This is the order Slurm and hwloc number cores in.
+                - Cores come from C(thread_siblings_list) (or C(core_cpus_list), or the hex masks C(thread_siblings)
+                  / C(core_cpus) on kernels without the list files), packages from C(physical_package_id) and
+                  C(package_cpus_list) / C(core_siblings_list) (or their masks); a package without an id, or with
+                  id -1, is the set of CPUs in that list and gets a number after the real ids.
+                - C(dies) lists the package's dies (C(die_id), C(die_cpus_list)) with their online CPUs, [] without
+                  die files.
               type: list
               elements: dict
-              sample: [{"id": 0, "cpus": "0-55,112-167", "cores": ["0,112", "1,113"]}]
+              sample: [{"id": 0, "cpus": "0-55,112-167", "cores": ["0,112", "1,113"], "dies": [{"id": 0, "cpus": "0-55,112-167"}]}]
         numa:
           description: NUMA nodes by id. Ids are kept as the kernel gives them, sparse ones included.
           type: list
@@ -188,15 +213,23 @@ ansible_facts:
               type: int
               sample: 0
             cpus:
-              description: Online CPUs of the node as a cpulist; empty for memory-only nodes.
+              description:
+                - Online CPUs of the node as a cpulist; empty for memory-only nodes and nodes whose CPUs are all offline.
+                - The node's C(cpulist) (or C(cpumap)) intersected with C(/sys/devices/system/cpu/online); many kernels
+                  keep offline CPUs in it (Documentation/ABI/stable/sysfs-devices-node calls it the CPUs associated
+                  to the node), and hwloc intersects it the same way.
               type: str
               sample: 0-55,112-167
+            offline_cpus:
+              description: Offline CPUs the kernel still lists for the node, as a cpulist (empty string when none).
+              type: str
+              sample: ""
             memory_mb:
               description: Memory of the node in MiB.
               type: int
               sample: 1055744
             memory_only:
-              description: True for a node with memory and no CPU (GPU HBM on Grace Hopper, CXL memory).
+              description: True for a node with memory and no online CPU (GPU HBM on Grace Hopper, CXL memory, a node whose CPUs are all offline).
               type: bool
               sample: false
             hugepages:
@@ -259,7 +292,7 @@ ansible_facts:
               type: str
               sample: sysfs
             local_cpus:
-              description: CPUs the kernel considers local to the device, as a cpulist.
+              description: Online CPUs the kernel considers local to the device (C(local_cpulist) without offline CPUs), as a cpulist.
               type: str
               sample: 0-55,112-167
             driver:
@@ -401,7 +434,7 @@ ansible_facts:
               type: str
               sample: sysfs
             local_cpus:
-              description: Local CPUs as a cpulist.
+              description: Online local CPUs (C(local_cpulist) without offline CPUs) as a cpulist.
               type: str
               sample: 0-55,112-167
             driver:
@@ -438,7 +471,11 @@ ansible_facts:
           returned: always
           sample: 4.2
         warnings:
-          description: Problems met while reading (missing, unreadable or malformed files, library failures).
+          description:
+            - Problems met while reading (missing, unreadable or malformed files, library failures).
+            - Lines starting C(NUMA layout:) mean the firmware's NUMA layout contradicts the CPUs (a CPU in two nodes,
+              an online CPU in none, the threads of one core in different nodes); the layout is reported as sysfs
+              gives it, and decisions taken from it are not to be trusted.
           type: list
           elements: str
           returned: always

@@ -5,6 +5,8 @@
 
 import pytest
 
+from topology_machines import MACHINES
+
 from ansible_collections.linuxai.node.plugins.module_utils._cpulist import parse_cpulist
 
 
@@ -25,17 +27,22 @@ def _common_invariants(facts):
         assert node['distances'][str(node['id'])] == 10
     for gpu in facts['gpus'] + facts['nics']:
         assert gpu['numa_node'] in ids
-    assert facts['warnings'] == []
+    for node in facts['numa']:
+        assert set(parse_cpulist(node['cpus'])) <= set(online)
+        assert set(parse_cpulist(node['offline_cpus'])).isdisjoint(online)
     assert facts['probe_ms'] > 0
 
 
-@pytest.mark.parametrize('name', ['hgx_h100', 'mi300x', 'workstation', 'vm_numa_minus1', 'no_gpu', 'power9_sparse',
-                                  'grace_hopper', 'ampere_altra'])
+@pytest.mark.parametrize('name', sorted(MACHINES))
 def test_invariants_hold_on_every_machine(machine_tree, name):
     facts = machine_tree(name).facts
     assert facts['schema_version'] == 1
     assert facts['live'] is False
     _common_invariants(facts)
+    if name == 'no_package_id':
+        assert all('physical_package_id' in w for w in facts['warnings'])
+    else:
+        assert facts['warnings'] == []
 
 
 class TestHgxH100(object):
