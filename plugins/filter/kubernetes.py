@@ -40,9 +40,12 @@ def kubelet_reserved_cpus(topology, cores_per_numa_node=1):
     if not packages:
         raise ValueError('the topology has no cpu.packages (facts from an older linuxai.node?)')
     cores = sorted((parse_cpulist(c) for p in packages for c in p['cores']), key=lambda threads: threads[0])
+    online = set(parse_cpulist(topology['cpu'].get('online') or ''))
     reserved = []
     for node in sorted(topology['numa'], key=lambda n: n['id']):
-        node_cpus = set(parse_cpulist(node.get('cpus') or ''))
+        # Online CPUs only (older facts kept offline CPUs in numa[].cpus); a node whose CPUs are all
+        # offline is skipped like a memory-only one.
+        node_cpus = set(parse_cpulist(node.get('cpus') or '')) & online
         if not node_cpus:
             continue
         local = [threads for threads in cores if set(threads) <= node_cpus]

@@ -76,19 +76,29 @@ def gpu_numa_node(topology, gpu):
     return _find_gpu(_topology(topology), gpu)['numa_node']
 
 
+def _online_only(topology: dict, cpus) -> str:
+    """``cpus`` without offline CPUs: facts from an older linuxai.node may keep offline CPUs in
+    numa[].cpus and local_cpus, and a CPU that is offline runs nothing."""
+    if not cpus:
+        return ''
+    online = topology['cpu'].get('online')
+    return intersect_cpulists(cpus, online) if online else format_cpulist(parse_cpulist(cpus))
+
+
 def gpu_cpus(topology, gpu):
-    """CPUs nearest a GPU: its local CPUs within its NUMA node, as a cpulist."""
+    """CPUs nearest a GPU: its local CPUs within its NUMA node, online ones only, as a cpulist."""
     topology = _topology(topology)
     found = _find_gpu(topology, gpu)
     node_cpus = ''
     for node in topology['numa']:
         if node['id'] == found['numa_node']:
-            node_cpus = node['cpus']
-    local = found.get('local_cpus') or ''
+            node_cpus = _online_only(topology, node['cpus'])
+    local = _online_only(topology, found.get('local_cpus') or '')
     if local and node_cpus:
         both = intersect_cpulists(local, node_cpus)
         if both:
             return both
+    # A GPU on a node without online CPUs (all offline, or memory only): every online CPU.
     return node_cpus or local or topology['cpu']['online']
 
 
@@ -98,6 +108,8 @@ def slurm_core_ids(topology, cpus=None):
     packages = topology['cpu'].get('packages')
     if not packages:
         raise ValueError('the topology has no cpu.packages (facts from an older linuxai.node?)')
+    # Offline CPUs are in no core of cpu.packages (the probe lists online CPUs only), so they never
+    # select a core.
     wanted = None if cpus is None else set(parse_cpulist(cpus))
     cores = []
     for package in sorted(packages, key=lambda p: min(parse_cpulist(p['cpus']) or [0])):

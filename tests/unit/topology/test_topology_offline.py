@@ -153,3 +153,16 @@ def test_online_cpu_in_no_numa_node_warns(build):
     facts = build(machine).facts
     assert 'NUMA layout: online CPUs 3 are in no NUMA node' in facts['warnings']
 
+
+def test_filters_drop_offline_cpus_from_older_facts(machine_tree):
+    # Facts of an older linuxai.node kept offline CPUs in numa[].cpus and local_cpus.
+    import copy
+    facts = copy.deepcopy(machine_tree('smt_off').facts)
+    for node in facts['numa']:
+        node['cpus'] = ','.join(c for c in (node['cpus'], node['offline_cpus']) if c)
+        del node['offline_cpus']
+    for g in facts['gpus']:
+        g['local_cpus'] = facts['numa'][g['numa_node']]['cpus']
+    assert facts['numa'][0]['cpus'] == '0-15,32-47'
+    assert gpu_cpus(facts, 0) == '0-15'
+    assert kubelet_reserved_cpus(facts) == '0,16'
