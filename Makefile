@@ -65,7 +65,12 @@ lint: setup ## yamllint, ansible-lint, actionlint, changelog, argument specs
 sanity: setup ## ansible-test sanity on a copy laid out as ansible_collections/linuxai/node
 	tests/tools/sanity.sh
 
+# make test runs the lstopo agreement test always (hwloc installed or the run fails); make units skips
+# it, naming the package, when hwloc cannot be installed.
+test: export LINUXAI_REQUIRE_LSTOPO := 1
+
 units: setup ## pytest unit tests of the plugins, and the local (container-free) Ansible integration tests
+	@tests/tools/hwloc.sh $(if $(LINUXAI_REQUIRE_LSTOPO),--require)
 	pytest
 	ansible-playbook -i localhost, -c local tests/integration/topology_facts.yml
 	ansible-playbook -i localhost, -c local tests/integration/plan.yml
