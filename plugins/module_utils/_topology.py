@@ -97,7 +97,11 @@ class _Probe:
     # an old kernel may have only the masks. Only online CPUs have a topology/ directory on most kernels.
     _CORE_FILES = ('thread_siblings_list', 'core_cpus_list', 'thread_siblings', 'core_cpus')
     _PACKAGE_FILES = ('package_cpus_list', 'core_siblings_list', 'package_cpus', 'core_siblings')
-    _DIE_FILES = ('die_cpus_list', 'die_cpus')
+    # Groups inside a package, each an id file and its CPU list (cputopology.rst): dies (die_id,
+    # die_cpus_list, Linux 5.2+) and clusters (cluster_id, cluster_cpus_list, Linux 5.16+: CPUs sharing
+    # an L2 on x86, a cluster of cores on arm64). An id of -1 means the platform gives none.
+    _GROUPS = (('dies', 'die_id', ('die_cpus_list', 'die_cpus')),
+               ('clusters', 'cluster_id', ('cluster_cpus_list', 'cluster_cpus')))
 
     def _cpu_set(self, base: str, names: tuple):
         """The first of ``names`` that exists under ``base``, parsed (cpulist or hex mask); None when none does."""
@@ -131,8 +135,9 @@ class _Probe:
         self.online = online_set
 
         package_of = {}     # cpu -> package key
-        die_of = {}         # cpu -> (package key, die_id)
-        die_cpus = {}       # (package key, die_id) -> online cpus of the die
+        group_of = dict((name, {}) for name, _id, _files in self._GROUPS)    # cpu -> (package key, id)
+        group_cpus = dict((name, {}) for name, _id, _files in self._GROUPS)  # (package key, id) -> cpus
+        absent = set()      # group kinds this kernel has no id file for (read once, not per core)
         cores = []          # (package key, sorted cpus of the core)
         seen = set()
         compute_units = 0
@@ -151,13 +156,19 @@ class _Probe:
             if cpu not in package_of:
                 self._package(base, cpu, online_set, package_of)
             key = package_of[cpu]
-            if cpu not in die_of:
-                die_id = r.read_int(base + 'die_id')
-                if die_id is not None and die_id >= 0:
-                    members = (set(self._cpu_set(base, self._DIE_FILES) or ()) & online_set) | {cpu}
-                    die_cpus.setdefault((key, die_id), set()).update(members)
-                    for member in members:
-                        die_of.setdefault(member, (key, die_id))
+            for name, id_file, cpu_files in self._GROUPS:
+                if name in absent or cpu in group_of[name]:
+                    continue
+                group_id = r.read_int(base + id_file)
+                if group_id is None:
+                    absent.add(name)
+                    continue
+                if group_id < 0:
+                    continue
+                members = (set(self._cpu_set(base, cpu_files) or ()) & online_set) | {cpu}
+                group_cpus[name].setdefault((key, group_id), set()).update(members)
+                for member in members:
+                    group_of[name].setdefault(member, (key, group_id))
             cores.append((key, sorted(siblings)))
             seen.update(siblings)
 
@@ -174,9 +185,11 @@ class _Probe:
         per_package = {}
         for key, threads in cores:
             per_package.setdefault(ids[key], []).append(threads)
-        dies_of_package = {}
-        for (key, die_id), members in die_cpus.items():
-            dies_of_package.setdefault(ids[key], []).append({'id': die_id, 'cpus': format_sorted(sorted(members))})
+        groups_of_package = dict((name, {}) for name, _id, _files in self._GROUPS)
+        for name, found in group_cpus.items():
+            for (key, group_id), members in found.items():
+                groups_of_package[name].setdefault(ids[key], []).append(
+                    {'id': group_id, 'cpus': format_sorted(sorted(members))})
         package_list = []
         for pkg in sorted(per_package):
             core_threads = sorted(per_package[pkg], key=lambda threads: threads[0])
@@ -184,8 +197,10 @@ class _Probe:
                 'id': pkg,
                 'cpus': format_sorted(sorted(c for threads in core_threads for c in threads)),
                 'cores': [format_sorted(threads) for threads in core_threads],
-                # die_id / die_cpus_list (Linux 5.2+); [] when the kernel has no die files.
-                'dies': sorted(dies_of_package.get(pkg, []), key=lambda die: die['id']),
+                # die_id / die_cpus_list (Linux 5.2+), cluster_id / cluster_cpus_list (5.16+);
+                # [] when the kernel has no such files.
+                'dies': sorted(groups_of_package['dies'].get(pkg, []), key=lambda die: die['id']),
+                'clusters': sorted(groups_of_package['clusters'].get(pkg, []), key=lambda group: group['id']),
             })
 
         n_sockets = len(package_list)
@@ -205,6 +220,7 @@ class _Probe:
             'smt': smt,
             'smt_active': self._smt_active(threads_per_core),
             'dies': sum(len(p['dies']) for p in package_list),
+            'clusters': sum(len(p['clusters']) for p in package_list),
             'compute_unit_cores': compute_units > 0,
             'online': format_sorted(online),
             'offline': format_sorted(offline),

@@ -171,6 +171,12 @@ ansible_facts:
               description: Number of dies (C(die_id), Linux 5.2+) over all packages; 0 when the kernel has no die files.
               type: int
               sample: 2
+            clusters:
+              description:
+                - Number of CPU clusters (C(cluster_id), Linux 5.16+; cores sharing an L2 on x86, a cluster of cores on
+                  arm64) over all packages; 0 when the kernel has no cluster files.
+              type: int
+              sample: 0
             compute_unit_cores:
               description:
                 - True when the kernel lists cores with different C(core_id) as thread siblings (AMD family 15h
@@ -197,11 +203,12 @@ ansible_facts:
                   / C(core_cpus) on kernels without the list files), packages from C(physical_package_id) and
                   C(package_cpus_list) / C(core_siblings_list) (or their masks); a package without an id, or with
                   id -1, is the set of CPUs in that list and gets a number after the real ids.
-                - C(dies) lists the package's dies (C(die_id), C(die_cpus_list)) with their online CPUs, [] without
-                  die files.
+                - C(dies) lists the package's dies (C(die_id), C(die_cpus_list)) and C(clusters) its clusters
+                  (C(cluster_id), C(cluster_cpus_list)), each with its online CPUs; [] without those files.
               type: list
               elements: dict
-              sample: [{"id": 0, "cpus": "0-55,112-167", "cores": ["0,112", "1,113"], "dies": [{"id": 0, "cpus": "0-55,112-167"}]}]
+              sample: [{"id": 0, "cpus": "0-55,112-167", "cores": ["0,112", "1,113"], "dies": [{"id": 0, "cpus": "0-55,112-167"}],
+                        "clusters": []}]
         numa:
           description: NUMA nodes by id. Ids are kept as the kernel gives them, sparse ones included.
           type: list

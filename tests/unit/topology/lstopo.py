@@ -51,9 +51,9 @@ def run(root):
 
 
 def summary(xml_text):
-    """What hwloc found: online PUs, package/core/die cpusets, NUMA nodes, and the NUMA nodes of PCI devices."""
+    """What hwloc found: online PUs, package/core/die/cluster cpusets, NUMA nodes, and the localities of PCI devices."""
     root = ET.fromstring(xml_text)
-    found = {'pus': set(), 'packages': [], 'cores': [], 'dies': [], 'numa': {}, 'pci': {}}
+    found = {'pus': set(), 'packages': [], 'cores': [], 'dies': [], 'clusters': [], 'numa': {}, 'pci': {}}
 
     def walk(obj, parent_nodeset, locality):
         kind = obj.get('type')
@@ -68,6 +68,8 @@ def summary(xml_text):
             found['cores'].append(bits(obj.get('cpuset')))
         elif kind == 'Die':
             found['dies'].append(bits(obj.get('cpuset')))
+        elif kind == 'Group' and obj.get('subtype') == 'Cluster':
+            found['clusters'].append(bits(obj.get('cpuset')))
         elif kind == 'NUMANode':
             found['numa'][int(obj.get('os_index'))] = {
                 'cpus': bits(obj.get('cpuset')),

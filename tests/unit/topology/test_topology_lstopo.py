@@ -5,8 +5,8 @@
 
 lstopo-no-graphics (Debian package ``hwloc``) reads the same tree with HWLOC_FSROOT; the test
 fails instead of skipping when LINUXAI_REQUIRE_LSTOPO is set (``make test``).
-Compared: online PUs, packages, cores, dies, NUMA node ids with their cpusets and memory, and the
-NUMA node of every GPU and NIC.
+Compared: online PUs, packages, cores, dies, clusters, NUMA node ids with their cpusets and memory, and
+the NUMA node of every GPU and NIC.
 """
 
 import os
@@ -66,6 +66,11 @@ def test_probe_agrees_with_lstopo(machine_tree, name):
     # hwloc drops a Die that is its whole package.
     dies = _sets(d['cpus'] for p in packages for d in p['dies'] if d['cpus'] != p['cpus'])
     assert dies == sorted(sorted(s) for s in hw['dies']), 'dies'
+    # Likewise a cluster that is its whole die or package, or a single core.
+    whole = set(p['cpus'] for p in packages) | set(d['cpus'] for p in packages for d in p['dies'])
+    whole |= set(c for p in packages for c in p['cores'])
+    clusters = _sets(g['cpus'] for p in packages for g in p['clusters'] if g['cpus'] not in whole)
+    assert clusters == sorted(sorted(s) for s in hw['clusters']), 'clusters'
 
     numa = dict((n['id'], {'cpus': frozenset(parse_cpulist(n['cpus'])), 'memory_mb': n['memory_mb']})
                 for n in facts['numa'])

@@ -127,6 +127,15 @@ def test_dies_with_repeating_core_ids(machine_tree):
     assert [n['cpus'] for n in facts['numa']] == ['0-3,16-19', '4-7,20-23', '8-11,24-27', '12-15,28-31']
 
 
+def test_clusters(machine_tree):
+    facts = machine_tree('arm_clusters').facts
+    cpu = facts['cpu']
+    assert (cpu['sockets'], cpu['cores'], cpu['clusters'], cpu['dies']) == (2, 32, 8, 2)
+    assert cpu['packages'][1]['clusters'][:2] == [{'id': 4, 'cpus': '16-19'}, {'id': 5, 'cpus': '20-23'}]
+    # Kernels without cluster files: [].
+    assert machine_tree('hgx_h100').facts['cpu']['packages'][0]['clusters'] == []
+
+
 def test_missing_package_ids_group_by_package_cpus(machine_tree):
     facts = machine_tree('no_package_id').facts
     cpu = facts['cpu']

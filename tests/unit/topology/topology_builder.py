@@ -24,8 +24,9 @@ PCI device's ``local_cpulist``/``local_cpus`` keep offline CPUs), ``topology_fil
 (kernels before the ``*_list`` files: only the hex masks ``thread_siblings`` and
 ``core_siblings``, and no node ``cpulist``), ``compute_units`` (AMD family 15h: the two
 cores of a compute unit are ``thread_siblings`` with different ``core_id``),
-``dies_per_socket`` (``die_id``/``die_cpus_list``, ``core_id`` restarting in each die) and
-``package_ids`` entries of None (no ``physical_package_id`` file).
+``dies_per_socket`` (``die_id``/``die_cpus_list``, ``core_id`` restarting in each die),
+``clusters_per_die`` (``cluster_id``/``cluster_cpus_list``) and ``package_ids`` entries of None
+(no ``physical_package_id`` file).
 """
 
 import os
@@ -136,7 +137,7 @@ class Machine(object):
                  smt_control='auto', numa=None, package_ids=None, pci=(), memory_mb=65536,
                  arm_ids=(0x41, 0xd0c), power_model='POWER9 (raw), altivec supported',
                  offline_in_node_lists=False, topology_files='all', compute_units=False, dies_per_socket=1,
-                 cpu_family=6):
+                 cpu_family=6, clusters_per_die=None):
         self.arch = arch
         self.vendor = vendor
         self.model = model
@@ -161,6 +162,9 @@ class Machine(object):
             raise ValueError('cores_per_socket must divide into dies_per_socket dies')
         self.dies_per_socket = dies_per_socket
         self.cpu_family = cpu_family
+        if clusters_per_die and (cores_per_socket // dies_per_socket) % clusters_per_die:
+            raise ValueError('the cores of a die must divide into clusters_per_die clusters')
+        self.clusters_per_die = clusters_per_die
 
     def smt_threads(self):
         """The CPUs that are not the first thread of their core (what ``nosmt`` takes offline)."""
@@ -321,6 +325,16 @@ def _write_cpus(m, w):
                     w.write(t + 'core_siblings', cpumask(pkg_cpus, m.ncpus))
                     continue
                 w.write(t + 'die_id', die)
+                if m.clusters_per_die:
+                    # cluster_id / cluster_cpus_list (Linux 5.16+), numbered across the machine.
+                    per_cluster = cores_per_die // m.clusters_per_die
+                    cluster = (core % cores_per_die) // per_cluster
+                    first = die * cores_per_die + cluster * per_cluster
+                    cluster_cpus = [c for c in (m.cpu_id(s, k, x) for k in range(first, first + per_cluster)
+                                                for x in range(m.threads_per_core)) if c in online]
+                    w.write(t + 'cluster_id', (s * m.dies_per_socket + die) * m.clusters_per_die + cluster)
+                    w.write(t + 'cluster_cpus_list', cpulist(cluster_cpus))
+                    w.write(t + 'cluster_cpus', cpumask(cluster_cpus, m.ncpus))
                 for name, cpus in (('thread_siblings', siblings), ('core_cpus', siblings),
                                    ('core_siblings', pkg_cpus), ('package_cpus', pkg_cpus), ('die_cpus', die_cpus)):
                     w.write(t + name + '_list', cpulist(cpus))

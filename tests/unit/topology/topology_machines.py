@@ -205,6 +205,14 @@ def no_package_id():
                                                            speed_mbps=200000, label='nic0')), domain=0x0001)])
 
 
+def arm_clusters():
+    """2-socket Kunpeng 920-like arm64 server (Linux 5.16+): clusters of 4 cores (cluster_id, cluster_cpus_list)."""
+    return Machine(arch='aarch64', sockets=2, cores_per_socket=16, threads_per_core=1, smt_control=None,
+                   arm_ids=(0x48, 0xd01), clusters_per_die=4, memory_mb=256 * GIB,
+                   pci=[host_bridge(0x00, 0, root_port(nic('cx7-eth', netdev='enp1s0', rdma='mlx5_0',
+                                                           speed_mbps=100000, label='nic0')))])
+
+
 MACHINES = {
     'hgx_h100': hgx_h100,
     'mi300x': mi300x,
@@ -221,4 +229,5 @@ MACHINES = {
     'amd_compute_units': amd_compute_units,
     'multi_die': multi_die,
     'no_package_id': no_package_id,
+    'arm_clusters': arm_clusters,
 }
