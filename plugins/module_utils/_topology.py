@@ -9,7 +9,8 @@ Reads sysfs and procfs only (live or from a captured tree) and returns the
 
 Cost model: one listing of /sys/bus/pci/devices and one read of each
 device's ``class``; further reads only for GPUs, NVSwitches and NICs. CPU
-topology costs one read per core plus two per package. Nothing walks /sys.
+topology costs one read per core, two per package, die and cluster, two in all
+for the compute-unit check, and one per NUMA node for its CPUs. Nothing walks /sys.
 """
 
 from __future__ import annotations
@@ -141,13 +142,16 @@ class _Probe:
         cores = []          # (package key, sorted cpus of the core)
         seen = set()
         compute_units = 0
+        split_units = None  # decided on the first core with several threads (a CPU family trait)
         for cpu in online:
             if cpu in seen:
                 continue
             base = '%s/cpu%d/topology/' % (_CPU_DIR, cpu)
             siblings = (set(self._cpu_set(base, self._CORE_FILES) or ()) & online_set) - seen
             siblings.add(cpu)
-            if len(siblings) > 1 and self._split_compute_unit(base, cpu, siblings):
+            if len(siblings) > 1 and split_units is None:
+                split_units = self._split_compute_unit(base, cpu, siblings)
+            if len(siblings) > 1 and split_units:
                 # AMD family 15h: the kernel lists the two cores of a compute unit as thread
                 # siblings, each with its own core_id; they are two cores (as hwloc and AMD count
                 # them), each with one thread.
@@ -233,7 +237,8 @@ class _Probe:
 
         SMT threads of one core share its core_id (cputopology.rst: core_id is the core's id); the
         kernel puts the cores of an AMD family 15h compute unit in thread_siblings although each
-        keeps its own core_id. One extra read per core: the core_id of one sibling.
+        keeps its own core_id. Asked once per probe, on the first core with several threads: it is
+        a trait of the CPU family, like hwloc's Linux backend decided it (hwloc 1.x).
         """
         r = self.r
         own = r.read_int(base + 'core_id')
