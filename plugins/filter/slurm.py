@@ -168,7 +168,9 @@ def slurm_node(topology, node_name, memory_mb=None, reserve_mb=None, gres_type=N
         'cpus': int(cpu['threads']),
         'sockets': int(cpu['sockets']),
         'cores_per_socket': int(cpu['cores_per_socket']),
-        'threads_per_core': int(cpu['threads_per_core']),
+        # slurmd -C divides the node's CPUs by its cores: where offline CPUs leave some cores with
+        # fewer threads than others, it reports the floor, and slurm.conf must say the same.
+        'threads_per_core': max(1, int(cpu['threads']) // (int(cpu['sockets']) * int(cpu['cores_per_socket']) or 1)),
         'memory_mb': memory_mb,
         'reserve_mb': reserve,
         'real_memory': memory_mb - reserve,

@@ -58,6 +58,10 @@ def test_cpus_offline_in_the_middle_of_a_node(machine_tree):
     facts = tree.facts
     cpu = facts['cpu']
     assert (cpu['cores'], cpu['threads'], cpu['threads_per_core'], cpu['smt']) == (22, 42, 2, 'on')
+    # slurmd -C over this tree (slurmd 22.05, HWLOC_FSROOT, HWLOC_COMPONENTS=linux,stop) reports
+    # CPUs=42 SocketsPerBoard=2 CoresPerSocket=11 ThreadsPerCore=1: 42 CPUs over 22 cores, floored.
+    assert slurm_node(facts, 'n1')['line'].startswith(
+        'NodeName=n1 CPUs=42 Sockets=2 CoresPerSocket=11 ThreadsPerCore=1 RealMemory=')
     node0 = facts['numa'][0]
     assert (node0['cpus'], node0['offline_cpus']) == ('0-3,8-11,24-27,30-35', '4-7,28-29')
     # The GPU's local_cpulist names the offline CPUs; local_cpus and gpu_cpus do not.
