@@ -27,8 +27,8 @@ COMPUTE_UNIT_MACHINES = frozenset(['amd_compute_units'])
 
 def _hwloc(tree):
     if not lstopo.available():
-        message = '%s not found: install the %s package (apt-get install -y %s)' % (lstopo.LSTOPO, lstopo.PACKAGE,
-                                                                                   lstopo.PACKAGE)
+        message = '%s not found: install the %s package (apt-get install -y %s)' % (
+            lstopo.LSTOPO, lstopo.PACKAGE, lstopo.PACKAGE)
         if os.environ.get('LINUXAI_REQUIRE_LSTOPO'):
             pytest.fail(message)
         pytest.skip(message)

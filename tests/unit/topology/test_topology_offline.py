@@ -115,8 +115,8 @@ def test_amd_compute_units_are_cores(machine_tree):
     assert (cpu['sockets'], cpu['cores'], cpu['cores_per_socket'], cpu['threads_per_core']) == (2, 32, 16, 1)
     assert cpu['compute_unit_cores'] is True
     assert cpu['packages'][0]['cores'][:3] == ['0', '1', '2']
-    assert slurm_node(facts, 'opteron')['line'].startswith('NodeName=opteron CPUs=32 Sockets=2 CoresPerSocket=16 '
-                                                          'ThreadsPerCore=1 ')
+    line = slurm_node(facts, 'opteron')['line']
+    assert line.startswith('NodeName=opteron CPUs=32 Sockets=2 CoresPerSocket=16 ThreadsPerCore=1 ')
 
 
 def test_smt_threads_are_not_compute_units(machine_tree):
