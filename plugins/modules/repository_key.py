@@ -236,8 +236,8 @@ def run(module):
         current = _read_bytes(dest)
         if current != wanted:
             result["changed"] = True
-            before = _fingerprints(module, gpg, home, dest) if current is not None else []
             if module._diff:
+                before = _fingerprints(module, gpg, home, dest) if current is not None else []
                 result["diff"] = {"before": "\n".join(before) + ("\n" if before else ""),
                                   "after": expected + "\n",
                                   "before_header": dest, "after_header": dest}
