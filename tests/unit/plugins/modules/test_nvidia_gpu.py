@@ -7,29 +7,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import contextlib
-import json
 import sys
 import types
 
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 from ansible_collections.linuxai.node.plugins.module_utils import _nvidia_gpu as ng
 from ansible_collections.linuxai.node.plugins.modules import nvidia_gpu
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        old = basic._ANSIBLE_ARGS
-        basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = old
+from module_harness import patch_module_args
 
 
 class NVMLError(Exception):
