@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxai.node contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The installed packages in ansible.builtin.package_facts' layout, read with one dpkg-query or rpm call.
+
+package_facts opens python-apt's cache of every package the archive lists, which costs seconds per call on
+a node with a few repositories; dpkg-query reads only dpkg's status file.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+# One line per package: fields separated by tabs (no package field holds a tab).
+DPKG_FORMAT = '${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\n'
+RPM_FORMAT = '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\n'
+
+# dpkg's package states (the second letter of db:Status-Abbrev) in which a version is on the system,
+# as python-apt's is_installed counts them: not "n" (not-installed) or "c" (config-files only).
+_DPKG_PRESENT = frozenset('iUFHWt')
+
+
+def dpkg_command(dpkg_query):
+    return [dpkg_query, '--show', '--showformat=' + DPKG_FORMAT]
+
+
+def rpm_command(rpm):
+    return [rpm, '--query', '--all', '--queryformat', RPM_FORMAT]
+
+
+def _add(packages, entry):
+    packages.setdefault(entry['name'], []).append(entry)
+
+
+def parse_dpkg(text):
+    """(packages, held): package_facts' {name: [{name, version, arch, source}]} and the held names.
+
+    A package whose selection is "hold" counts as held whatever its state, as apt-mark showhold lists it."""
+    packages, held = {}, set()
+    for line in text.splitlines():
+        fields = line.split('\t')
+        if len(fields) != 4 or not fields[0]:
+            continue
+        name, version, arch, status = fields
+        status = status.strip()
+        if status[:1] == 'h':
+            held.add(name)
+        if len(status) < 2 or status[1] not in _DPKG_PRESENT:
+            continue
+        _add(packages, {'name': name, 'version': version, 'arch': arch, 'source': 'apt'})
+    return packages, sorted(held)
+
+
+def parse_rpm(text):
+    """package_facts' {name: [{name, epoch, version, release, arch, source}]} from rpm --queryformat output."""
+    packages = {}
+    for line in text.splitlines():
+        fields = line.split('\t')
+        if len(fields) != 5 or not fields[0]:
+            continue
+        name, epoch, version, release, arch = fields
+        _add(packages, {
+            'name': name,
+            'epoch': None if epoch in ('', '(none)') else int(epoch) if epoch.isdigit() else epoch,
+            'version': version,
+            'release': release,
+            'arch': None if arch in ('', '(none)') else arch,
+            'source': 'rpm',
+        })
+    return packages

@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxai.node contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.linuxai.node.plugins.module_utils import _packages as pk
+
+DPKG = "\n".join([
+    "dpkg\t1.22.21\tamd64\tii ",
+    "nvidia-driver-cuda\t580.95.05-1\tamd64\thi ",
+    "libc6\t2.41-12\tamd64\tii ",
+    "libc6\t2.41-12\ti386\tii ",
+    "firmware-old\t1:20230210-5\tall\trc ",
+    "half\t1.0\tamd64\tiU ",
+    "held-removed\t2.0\tamd64\thc ",
+    "epoch\t2:1.0-3\tamd64\tiF ",
+    "garbage line without tabs",
+    "",
+])
+
+
+def test_dpkg_lists_the_installed_packages_in_package_facts_layout():
+    packages, _held = pk.parse_dpkg(DPKG)
+    assert packages["dpkg"] == [{"name": "dpkg", "version": "1.22.21", "arch": "amd64", "source": "apt"}]
+    assert packages["nvidia-driver-cuda"][0]["version"] == "580.95.05-1"
+
+
+def test_dpkg_keeps_one_entry_per_architecture():
+    packages, _held = pk.parse_dpkg(DPKG)
+    assert [e["arch"] for e in packages["libc6"]] == ["amd64", "i386"]
+
+
+def test_dpkg_leaves_out_what_is_not_on_the_system_as_python_apt_does():
+    packages, _held = pk.parse_dpkg(DPKG)
+    # config-files only (rc, hc) is not installed; unpacked and half-configured are.
+    assert "firmware-old" not in packages and "held-removed" not in packages
+    assert "half" in packages and packages["epoch"][0]["version"] == "2:1.0-3"
+
+
+def test_dpkg_holds_as_apt_mark_showhold_lists_them():
+    _packages, held = pk.parse_dpkg(DPKG)
+    assert held == ["held-removed", "nvidia-driver-cuda"]
+
+
+def test_rpm_gives_epoch_release_and_arch():
+    packages = pk.parse_rpm("kernel\t(none)\t5.14.0\t570.el9\tx86_64\nshim-x64\t2\t15.8\t3.el9\tx86_64\n"
+                            "gpg-pubkey\t(none)\tfd431d51\t4ae0493b\t(none)\n\nbad\tline\n")
+    assert packages["kernel"] == [{"name": "kernel", "epoch": None, "version": "5.14.0", "release": "570.el9",
+                                   "arch": "x86_64", "source": "rpm"}]
+    assert packages["shim-x64"][0]["epoch"] == 2
+    assert packages["gpg-pubkey"][0]["arch"] is None
+    assert "bad" not in packages
+
+
+def test_commands_ask_for_the_fields_the_parsers_read():
+    dpkg = pk.dpkg_command("/usr/bin/dpkg-query")
+    assert dpkg[:2] == ["/usr/bin/dpkg-query", "--show"]
+    assert dpkg[2] == "--showformat=${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\n"
+    assert pk.rpm_command("/usr/bin/rpm")[-1].count("\t") == 4

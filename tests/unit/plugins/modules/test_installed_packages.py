@@ -1,0 +1,80 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxai.node contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import shutil
+import subprocess
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible_collections.linuxai.node.plugins.modules import installed_packages
+
+from module_harness import AnsibleExitJson, AnsibleFailJson, exit_json, fail_json, patch_module_args
+
+
+@pytest.fixture(autouse=True)
+def module_exits(monkeypatch):
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+
+
+def run(args=None):
+    with patch_module_args(args or {}):
+        with pytest.raises((AnsibleExitJson, AnsibleFailJson)) as outcome:
+            installed_packages.main()
+    return outcome.value.args[0]
+
+
+@pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="needs dpkg-query (Debian/Ubuntu)")
+def test_reads_this_machines_dpkg_database_as_dpkg_query_reports_it():
+    result = run({"_ansible_check_mode": True})
+    assert result["manager"] == "dpkg" and not result["changed"]
+    packages = result["ansible_facts"]["packages"]
+    version = subprocess.run(["dpkg-query", "--show", "--showformat=${Version}", "dpkg"],
+                             capture_output=True, text=True, check=True).stdout
+    assert packages["dpkg"][0]["version"] == version
+    held = subprocess.run(["apt-mark", "showhold"], capture_output=True, text=True, check=True).stdout.split()
+    assert result["held"] == sorted(held)
+
+
+def fake_bin(tmp_path, name, script):
+    path = tmp_path / name
+    path.write_text("#!/bin/sh\n" + script)
+    path.chmod(0o755)
+
+
+def test_rpm_manager_reads_rpm(tmp_path, monkeypatch):
+    fake_bin(tmp_path, "rpm", "printf 'kernel\\t(none)\\t5.14.0\\t570.el9\\tx86_64\\n'\n")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = run({"manager": "rpm"})
+    assert result["manager"] == "rpm" and result["held"] == []
+    assert result["ansible_facts"]["packages"]["kernel"][0]["release"] == "570.el9"
+
+
+def test_auto_takes_rpm_where_there_is_no_dpkg_query(tmp_path, monkeypatch):
+    fake_bin(tmp_path, "rpm", "printf 'bash\\t(none)\\t5.1.8\\t9.el9\\tx86_64\\n'\n")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(basic.AnsibleModule, "get_bin_path",
+                        lambda self, name, required=False, opt_dirs=None: shutil.which(name, path=str(tmp_path)))
+    assert run()["manager"] == "rpm"
+
+
+def test_a_failing_query_fails_with_its_message(tmp_path, monkeypatch):
+    fake_bin(tmp_path, "dpkg-query", "echo 'dpkg-query: error: database locked' >&2; exit 2\n")
+    monkeypatch.setattr(basic.AnsibleModule, "get_bin_path",
+                        lambda self, name, required=False, opt_dirs=None: shutil.which(name, path=str(tmp_path)))
+    result = run({"manager": "dpkg"})
+    assert result["failed"] and "database locked" in result["msg"] and result["rc"] == 2
+
+
+def test_no_package_database_names_the_option(monkeypatch):
+    monkeypatch.setattr(basic.AnsibleModule, "get_bin_path",
+                        lambda self, name, required=False, opt_dirs=None: None)
+    for manager in ("dpkg", "auto"):
+        result = run({"manager": manager})
+        assert result["failed"] and result["msg"].startswith("manager: ")
