@@ -211,9 +211,24 @@ def _driver_packages(data, nvidia, amd):
     return _check('driver_packages', status, '; '.join(details))
 
 
+def parse_systemctl_show(text):
+    """{unit: {name, state}} from systemctl show's blank-line separated blocks, in service_facts' terms.
+
+    state is "running" for a running unit, else its ActiveState; units systemd does not know are left out."""
+    units = {}
+    for block in (text or '').split('\n\n'):
+        props = dict(line.split('=', 1) for line in block.splitlines() if '=' in line)
+        if props.get('Id') and props.get('LoadState') == 'loaded':
+            state = 'running' if props.get('SubState') == 'running' else props.get('ActiveState', 'unknown')
+            units[props['Id']] = {'name': props['Id'], 'state': state, 'source': 'systemd'}
+    return units
+
+
 def _container_engine(data):
     """The daemons of the installed container engines run (podman has none)."""
     services = data.get('services')
+    if services is None and data.get('systemctl_show') is not None:
+        services = parse_systemctl_show(data['systemctl_show'])
     found = [(name, unit) for name, patterns, unit in ENGINES if _installed(data.get('packages'), patterns)]
     if not found:
         return _check('container_engine', 'skipped', 'no docker or containerd installed')

@@ -211,3 +211,34 @@ def test_container_engine_daemons(packages, services, status, detail):
     data = {'environment': CONTAINER, 'topology': topology(), 'packages': packages, 'services': services}
     check = by_name(f.validation_report(data, 'n')['checks'])['container_engine']
     assert (check['status'], check['detail']) == (status, detail)
+
+
+# systemctl show --property=Id,LoadState,ActiveState,SubState docker.service containerd.service, as systemd prints it.
+SYSTEMCTL_SHOW = """ActiveState=active
+SubState=running
+LoadState=loaded
+Id=docker.service
+
+ActiveState=inactive
+SubState=dead
+LoadState=not-found
+Id=containerd.service
+"""
+
+
+def test_systemctl_show_in_service_facts_terms():
+    assert v.parse_systemctl_show(SYSTEMCTL_SHOW) == {
+        'docker.service': {'name': 'docker.service', 'state': 'running', 'source': 'systemd'}}
+    failed = SYSTEMCTL_SHOW.replace('ActiveState=active\nSubState=running', 'ActiveState=failed\nSubState=failed')
+    assert v.parse_systemctl_show(failed)['docker.service']['state'] == 'failed'
+    assert v.parse_systemctl_show('') == {}
+
+
+@pytest.mark.parametrize('packages,status,detail', [
+    ({'docker.io': [{}]}, 'pass', 'docker.service running'),
+    ({'docker.io': [{}], 'containerd': [{}]}, 'fail', 'containerd.service missing'),
+])
+def test_container_engine_daemons_from_systemctl_show(packages, status, detail):
+    data = {'environment': CONTAINER, 'topology': topology(), 'packages': packages, 'systemctl_show': SYSTEMCTL_SHOW}
+    check = by_name(f.validation_report(data, 'n')['checks'])['container_engine']
+    assert (check['status'], check['detail']) == (status, detail)
