@@ -23,9 +23,9 @@ def _wrap(func, name):
     return run
 
 
-def nvidia_kernel_modules(topology, branch, flavour='auto'):
+def nvidia_kernel_modules(topology, branch, flavour='auto', open_packaged=True, packaging='the distribution'):
     """Open or proprietary kernel modules for the NVIDIA GPUs of a topology."""
-    return choice.choose_flavour(topology, branch, flavour)
+    return choice.choose_flavour(topology, branch, flavour, open_packaged, packaging)
 
 
 def nvidia_fabric_manager(topology, mode='auto', branch=None):

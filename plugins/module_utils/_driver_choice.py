@@ -72,8 +72,12 @@ def _branch_errors(archs, branch):
     return errors
 
 
-def choose_flavour(gpus, branch, override='auto'):
+def choose_flavour(gpus, branch, override='auto', open_packaged=True, packaging='the distribution'):
     """Pick the kernel module flavour for the NVIDIA GPUs of a node.
+
+    ``open_packaged`` is False where the packages at hand cannot install the open modules (Debian 12's
+    archive: its nvidia-open-kernel-dkms lags the rest of its driver); ``packaging`` names those packages.
+    Then auto takes the proprietary modules unless a GPU needs the open ones, and open is an error.
 
     Returns a dict: ``flavour`` (open or proprietary), ``reason`` (one sentence),
     ``architectures`` (sorted), ``errors`` (the request cannot work: the role
@@ -123,6 +127,15 @@ def choose_flavour(gpus, branch, override='auto'):
             flavour = 'open' if branch >= OPEN_DEFAULT_BRANCH else 'proprietary'
             reason = ('no NVIDIA GPU of a known generation found: the default of branch %d (%s)'
                       % (branch, 'open since %d' % OPEN_DEFAULT_BRANCH if flavour == 'open' else 'proprietary before %d' % OPEN_DEFAULT_BRANCH))
+    if flavour == 'open' and not open_packaged:
+        if override == 'auto' and not need_open:
+            flavour = 'proprietary'
+            reason += (', but %s packages them at an older release than the rest of its driver: proprietary modules, '
+                       'which support every GPU up to Hopper' % packaging)
+        else:
+            errors.append('%s packages the open kernel modules (nvidia-open-kernel-dkms) at an older release than the '
+                          'rest of its driver, so apt cannot install them together: use the proprietary modules (every GPU '
+                          "up to Hopper), or NVIDIA's repository, which Grace Hopper and Blackwell need" % packaging)
     if flavour == 'open' and branch < OPEN_FIRST_BRANCH:
         errors.append('the open kernel modules exist from branch %d, not %d' % (OPEN_FIRST_BRANCH, branch))
     return {'flavour': flavour, 'reason': reason, 'architectures': archs, 'errors': errors, 'warnings': warnings}

@@ -244,3 +244,29 @@ def test_dkms_log_errors_keep_the_explaining_lines():
                                            'make[2]: *** [scripts/Makefile.build:243: nvidia/nv.o] Error 1']
     assert choice.dkms_log_errors('a\nb\nc', limit=2) == ['b', 'c']
     assert choice.dkms_log_errors(None) == []
+
+
+# Debian 12's archive cannot install its open modules (nvidia-open-kernel-dkms lags the rest of the driver).
+@pytest.mark.parametrize('machine, override, flavour, error', [
+    ('hgx_h100', 'auto', 'proprietary', None),
+    ('ampere_altra', 'auto', 'proprietary', None),
+    ('power9_sparse', 'auto', 'proprietary', None),
+    ('hgx_h100', 'proprietary', 'proprietary', None),
+    ('hgx_h100', 'open', 'open', 'Debian 12 packages the open kernel modules (nvidia-open-kernel-dkms) at an older release'),
+    ('grace_hopper', 'auto', 'open', 'Debian 12 packages the open kernel modules'),
+])
+def test_open_modules_the_packages_cannot_install(facts, machine, override, flavour, error):
+    result = choice.choose_flavour(facts(machine), '535', override, open_packaged=False, packaging='Debian 12')
+    assert result['flavour'] == flavour
+    if error:
+        assert any(error in e for e in result['errors'])
+    else:
+        assert result['errors'] == []
+    if override == 'auto' and machine == 'hgx_h100':
+        assert result['reason'].endswith('but Debian 12 packages them at an older release than the rest of its driver: '
+                                         'proprietary modules, which support every GPU up to Hopper')
+
+
+def test_open_packaged_changes_nothing_where_they_can_be_installed(facts):
+    for machine in ('hgx_h100', 'power9_sparse', 'no_gpu'):
+        assert choice.choose_flavour(facts(machine), '580', open_packaged=True) == choice.choose_flavour(facts(machine), '580')
