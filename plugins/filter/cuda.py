@@ -8,19 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.errors import AnsibleFilterError
 from ansible_collections.linuxai.node.plugins.module_utils import _cuda
-
-
-def _wrap(func, name):
-    def run(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except (ValueError, TypeError, AttributeError) as exc:
-            raise AnsibleFilterError('%s: %s' % (name, exc))
-    run.__name__ = name
-    run.__doc__ = func.__doc__
-    return run
+from ansible_collections.linuxai.node.plugins.plugin_utils._filter import filter_map
 
 
 def cuda_driver_compat(toolkit, driver, forward_compat=False):
@@ -35,5 +24,4 @@ def cuda_nccl_conf(topology, overrides=None, relaxed_ordering='auto'):
 
 class FilterModule(object):
     def filters(self):
-        funcs = (cuda_driver_compat, cuda_nccl_conf)
-        return dict((func.__name__, _wrap(func, func.__name__)) for func in funcs)
+        return filter_map(cuda_driver_compat, cuda_nccl_conf)

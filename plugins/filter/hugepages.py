@@ -7,19 +7,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.errors import AnsibleFilterError
 from ansible_collections.linuxai.node.plugins.module_utils._hugepages import plan_hugepages
+from ansible_collections.linuxai.node.plugins.plugin_utils._filter import filter_map
 
 
 def hugepage_plan(numa_nodes, size="2M", total=None, fraction=None, per_node=None, reserve_mb=None):
     """Plan huge pages of one size per NUMA node; see plan_hugepages."""
-    try:
-        return plan_hugepages(numa_nodes, size, total=total, fraction=fraction,
-                              per_node=per_node, reserve_mb=reserve_mb)
-    except ValueError as exc:
-        raise AnsibleFilterError("hugepage_plan: %s" % exc)
+    return plan_hugepages(numa_nodes, size, total=total, fraction=fraction, per_node=per_node, reserve_mb=reserve_mb)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"hugepage_plan": hugepage_plan}
+        return filter_map(hugepage_plan)

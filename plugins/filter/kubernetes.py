@@ -9,24 +9,13 @@ Documented in the sidecar NAME.yml files next to this one.
 
 from __future__ import annotations
 
-from ansible.errors import AnsibleFilterError
 from ansible_collections.linuxai.node.plugins.filter.topology import _topology
 from ansible_collections.linuxai.node.plugins.module_utils._cpulist import format_cpulist, parse_cpulist
+from ansible_collections.linuxai.node.plugins.plugin_utils._filter import filter_map
 
 TOPOLOGY_POLICIES = ('none', 'best-effort', 'restricted', 'single-numa-node')
 TOPOLOGY_SCOPES = ('container', 'pod')
 CPU_POLICIES = ('none', 'static')
-
-
-def _wrap(func, name):
-    def run(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise AnsibleFilterError('%s: %s' % (name, exc)) from exc
-    run.__name__ = name
-    run.__doc__ = func.__doc__
-    return run
 
 
 def kubelet_reserved_cpus(topology, cores_per_numa_node=1):
@@ -95,5 +84,4 @@ class FilterModule(object):
     """linuxai.node kubelet filters."""
 
     def filters(self):
-        funcs = (kubelet_reserved_cpus, kubelet_config)
-        return dict((func.__name__, _wrap(func, func.__name__)) for func in funcs)
+        return filter_map(kubelet_reserved_cpus, kubelet_config)

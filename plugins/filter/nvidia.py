@@ -8,19 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.errors import AnsibleFilterError
 from ansible_collections.linuxai.node.plugins.module_utils import _driver_choice as choice
-
-
-def _wrap(func, name):
-    def run(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except (ValueError, TypeError, AttributeError) as exc:
-            raise AnsibleFilterError('%s: %s' % (name, exc))
-    run.__name__ = name
-    run.__doc__ = func.__doc__
-    return run
+from ansible_collections.linuxai.node.plugins.plugin_utils._filter import filter_map
 
 
 def nvidia_kernel_modules(topology, branch, flavour='auto', open_packaged=True, packaging='the distribution'):
@@ -55,6 +44,5 @@ def nvidia_dkms_log_errors(text, limit=20):
 
 class FilterModule(object):
     def filters(self):
-        funcs = (nvidia_kernel_modules, nvidia_fabric_manager, nvidia_reboot_needed, nvidia_driver_version,
-                 nvidia_dkms_report, nvidia_dkms_log_errors)
-        return dict((func.__name__, _wrap(func, func.__name__)) for func in funcs)
+        return filter_map(nvidia_kernel_modules, nvidia_fabric_manager, nvidia_reboot_needed, nvidia_driver_version,
+                          nvidia_dkms_report, nvidia_dkms_log_errors)

@@ -8,19 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.errors import AnsibleFilterError
 from ansible_collections.linuxai.node.plugins.module_utils import _rocm
-
-
-def _wrap(func, name):
-    def run(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
-            raise AnsibleFilterError('%s: %s' % (name, exc))
-    run.__name__ = name
-    run.__doc__ = func.__doc__
-    return run
+from ansible_collections.linuxai.node.plugins.plugin_utils._filter import filter_map
 
 
 def rocm_tuning_preset(topology):
@@ -37,5 +26,4 @@ def rocm_repositories(facts, rocm_version, amdgpu_version, base_url='https://rep
 
 class FilterModule(object):
     def filters(self):
-        funcs = (rocm_tuning_preset, rocm_repositories)
-        return dict((func.__name__, _wrap(func, func.__name__)) for func in funcs)
+        return filter_map(rocm_tuning_preset, rocm_repositories)

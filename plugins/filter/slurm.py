@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from ansible.errors import AnsibleFilterError
 from ansible_collections.linuxai.node.plugins.filter.topology import _topology, gpu_cpus, slurm_core_ids
+from ansible_collections.linuxai.node.plugins.plugin_utils._filter import filter_map
 
 # GPU vendors Slurm's gres.conf gets a line for, and the device file each one's jobs open.
 GRES_VENDORS = ('nvidia', 'amd')
@@ -30,17 +30,6 @@ AMD_ALL_TO_ALL = {'MI300X': 8, 'MI325X': 8}
 RESERVE_FRACTION = 0.02
 RESERVE_MIN_MB = 1024
 RESERVE_MAX_MB = 32768
-
-
-def _wrap(func, name):
-    def run(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise AnsibleFilterError('%s: %s' % (name, exc)) from exc
-    run.__name__ = name
-    run.__doc__ = func.__doc__
-    return run
 
 
 def type_of(gpu) -> str:
@@ -189,5 +178,4 @@ class FilterModule(object):
     """linuxai.node Slurm filters."""
 
     def filters(self):
-        funcs = (slurm_gres, slurm_gres_conf, slurm_node)
-        return dict((func.__name__, _wrap(func, func.__name__)) for func in funcs)
+        return filter_map(slurm_gres, slurm_gres_conf, slurm_node)

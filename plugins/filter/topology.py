@@ -6,19 +6,8 @@
 
 from __future__ import annotations
 
-from ansible.errors import AnsibleFilterError
 from ansible_collections.linuxai.node.plugins.module_utils._cpulist import format_cpulist, intersect_cpulists, parse_cpulist
-
-
-def _wrap(func, name):
-    def run(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except (ValueError, TypeError) as exc:
-            raise AnsibleFilterError('%s: %s' % (name, exc)) from exc
-    run.__name__ = name
-    run.__doc__ = func.__doc__
-    return run
+from ansible_collections.linuxai.node.plugins.plugin_utils._filter import filter_map
 
 
 def cpulist_parse(value):
@@ -123,5 +112,4 @@ class FilterModule(object):
     """linuxai.node topology filters."""
 
     def filters(self):
-        funcs = (cpulist_parse, cpulist_format, cpulist_intersect, gpu_cpus, gpu_numa_node, slurm_core_ids)
-        return dict((func.__name__, _wrap(func, func.__name__)) for func in funcs)
+        return filter_map(cpulist_parse, cpulist_format, cpulist_intersect, gpu_cpus, gpu_numa_node, slurm_core_ids)

@@ -6,19 +6,8 @@
 
 from __future__ import annotations
 
-from ansible.errors import AnsibleFilterError
 from ansible_collections.linuxai.node.plugins.module_utils import _validation
-
-
-def _wrap(func, name):
-    def run(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise AnsibleFilterError('%s: %s' % (name, exc)) from exc
-    run.__name__ = name
-    run.__doc__ = func.__doc__
-    return run
+from ansible_collections.linuxai.node.plugins.plugin_utils._filter import filter_map
 
 
 def validation_report(data, node):
@@ -38,8 +27,4 @@ def validation_fleet(results, hosts):
 
 class FilterModule(object):
     def filters(self):
-        return {
-            'validation_report': _wrap(validation_report, 'validation_report'),
-            'validation_table': _wrap(validation_table, 'validation_table'),
-            'validation_fleet': _wrap(validation_fleet, 'validation_fleet'),
-        }
+        return filter_map(validation_report, validation_table, validation_fleet)
