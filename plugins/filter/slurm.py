@@ -4,178 +4,18 @@
 
 """Slurm filters: gres.conf and the slurm.conf NodeName line from the topology facts.
 
-Documented in the sidecar NAME.yml files next to this one. Core numbering comes from the
-``slurm_core_ids`` and ``gpu_cpus`` filters of topology.py, never re-implemented here.
+Documented in the sidecar NAME.yml files next to this one. The logic is module_utils/_slurm.py,
+under the same names.
 """
 
 from __future__ import annotations
 
-import re
-
-from ansible_collections.linuxai.node.plugins.filter.topology import _topology, gpu_cpus, slurm_core_ids
+from ansible_collections.linuxai.node.plugins.module_utils import _slurm
 from ansible_collections.linuxai.node.plugins.plugin_utils._filter import filter_map
-
-# GPU vendors Slurm's gres.conf gets a line for, and the device file each one's jobs open.
-GRES_VENDORS = ('nvidia', 'amd')
-# AMD GPUs: /dev/dri/renderD<128 + index>. DRM numbers render nodes from 128 in probe order, which is
-# PCI bus order on a node whose only DRM devices with render nodes are its GPUs (BMC consoles have none).
-AMD_RENDER_BASE = 128
-# Form-factor words left out of the Type (a job asks for an H100, not for its socket).
-_FORM_FACTORS = frozenset(('sxm', 'sxm2', 'sxm4', 'sxm5', 'pcie', 'oam'))
-LINKS_MODES = ('auto', 'none')
-# AMD platforms whose GPUs are all XGMI-connected to each other: the 8 OAM modules of an MI300X/MI325X
-# universal baseboard have one XGMI link to each of the 7 others. Used only without amdsmi's xgmi_peers.
-AMD_ALL_TO_ALL = {'MI300X': 8, 'MI325X': 8}
-# RealMemory reserve when none is given: 2 % of the memory, at least 1 GiB, at most 32 GiB.
-RESERVE_FRACTION = 0.02
-RESERVE_MIN_MB = 1024
-RESERVE_MAX_MB = 32768
-
-
-def type_of(gpu) -> str:
-    """Slurm GRES Type of a GPU entry: its short name, lower case, form factor dropped ('H100 SXM' -> 'h100')."""
-    name = str(gpu.get('short_name') or gpu.get('name') or '')
-    words = [w for w in re.split(r'[^0-9A-Za-z]+', name.lower()) if w and w not in _FORM_FACTORS]
-    if not words:
-        raise ValueError('GPU %s has no name to make a Slurm Type of; give gres_type' % gpu.get('bdf'))
-    return '_'.join(words)
-
-
-def _device_file(gpu) -> str:
-    if gpu['vendor'] == 'nvidia':
-        # The facts carry the index (PCI bus order); the driver gives minor numbers in the same order.
-        return '/dev/nvidia%d' % int(gpu.get('minor_number', gpu['index']))
-    return '/dev/dri/renderD%d' % int(gpu.get('render_minor', AMD_RENDER_BASE + gpu['index']))
-
-
-def _links(topology: dict, gpus: list, mode: str):
-    """Per GPU the Links= list (or None) and where the links came from, per vendor."""
-    if mode not in LINKS_MODES:
-        raise ValueError('links is one of %s, not %r' % (', '.join(LINKS_MODES), mode))
-    matrix = [None] * len(gpus)
-    sources = {}
-    if mode == 'none':
-        return matrix, sources
-    switches = int((topology.get('nvswitches') or {}).get('count') or 0)
-    for vendor, key in (('nvidia', 'nvlink_peers'), ('amd', 'xgmi_peers')):
-        members = [i for i, gpu in enumerate(gpus) if gpu['vendor'] == vendor]
-        if len(members) < 2:
-            continue
-        if any(key in gpus[i] for i in members):
-            sources[vendor] = key
-            peers = dict((gpus[i]['bdf'], set(gpus[i].get(key) or [])) for i in members)
-        elif (vendor == 'nvidia' and switches) or (
-                vendor == 'amd' and len(set(gpus[i].get('short_name') for i in members)) == 1
-                and AMD_ALL_TO_ALL.get(gpus[members[0]].get('short_name')) == len(members)):
-            # A captured tree has no NVML/amdsmi: NVSwitches (or the MI300X baseboard's XGMI mesh)
-            # connect every GPU to every other one.
-            sources[vendor] = 'nvswitch' if vendor == 'nvidia' else 'xgmi_baseboard'
-            peers = dict((gpus[i]['bdf'], set(gpus[j]['bdf'] for j in members)) for i in members)
-        else:
-            continue
-        for i in members:
-            row = []
-            for j, other in enumerate(gpus):
-                if i == j:
-                    row.append(-1)
-                elif other['vendor'] == vendor and other['bdf'] in peers[gpus[i]['bdf']]:
-                    row.append(1)
-                else:
-                    row.append(0)
-            matrix[i] = row
-    return matrix, sources
-
-
-def slurm_gres(topology, gres_type=None, links='auto'):
-    """The GPUs of a topology as gres.conf entries (dicts), in gres.conf order."""
-    topology = _topology(topology)
-    gpus = sorted((g for g in topology['gpus'] if g.get('vendor') in GRES_VENDORS),
-                  key=lambda g: (GRES_VENDORS.index(g['vendor']), g['index']))
-    matrix, sources = _links(topology, gpus, str(links))
-    entries = []
-    for gpu, row in zip(gpus, matrix):
-        entries.append({
-            'name': 'gpu',
-            'type': str(gres_type) if gres_type else type_of(gpu),
-            'file': _device_file(gpu),
-            'cores': slurm_core_ids(topology, gpu_cpus(topology, gpu['bdf'])),
-            'links': row,
-            'links_source': sources.get(gpu['vendor']),
-            'vendor': gpu['vendor'],
-            'index': gpu['index'],
-            'bdf': gpu['bdf'],
-        })
-    return entries
-
-
-def slurm_gres_conf(topology, gres_type=None, links='auto'):
-    """gres.conf text for the local node: AutoDetect=off and one Name=gpu line per GPU."""
-    entries = slurm_gres(topology, gres_type, links)
-    lines = ['# GPUs of this node: %s' % _topology(topology).get('summary', ''),
-             '# Core ids are Slurm abstract core ids (linuxai.node.slurm_core_ids), not Linux CPU numbers.']
-    notes = sorted(set(e['links_source'] for e in entries if e['links_source']))
-    if 'nvswitch' in notes:
-        lines.append('# Links: the node has NVSwitches, so every NVIDIA GPU reaches every other one (all-to-all).')
-    if 'xgmi_baseboard' in notes:
-        lines.append('# Links: the 8 GPUs of an MI300X-class baseboard are XGMI-connected all-to-all.')
-    if 'nvlink_peers' in notes or 'xgmi_peers' in notes:
-        lines.append('# Links: from the NVLink/XGMI peers NVML/amdsmi reported (1 = direct link, 0 = none).')
-    lines.append('AutoDetect=off')
-    for e in entries:
-        fields = ['Name=gpu', 'Type=%s' % e['type'], 'File=%s' % e['file'], 'Cores=%s' % e['cores']]
-        if e['links'] is not None:
-            fields.append('Links=%s' % ','.join(str(n) for n in e['links']))
-        lines.append(' '.join(fields))
-    return '\n'.join(lines) + '\n'
-
-
-def default_reserve_mb(memory_mb: int) -> int:
-    """Memory left to the OS and slurmd: 2 % of it, at least 1 GiB, at most 32 GiB."""
-    return int(min(max(memory_mb * RESERVE_FRACTION, RESERVE_MIN_MB), RESERVE_MAX_MB))
-
-
-def slurm_node(topology, node_name, memory_mb=None, reserve_mb=None, gres_type=None):
-    """The slurm.conf NodeName entry of a node, as fields and as a line."""
-    topology = _topology(topology)
-    if not node_name or not re.match(r'^[A-Za-z0-9][A-Za-z0-9._-]*$', str(node_name)):
-        raise ValueError('a Slurm node name is letters, digits, ".", "_" and "-", not %r' % (node_name,))
-    cpu = topology['cpu']
-    if memory_mb is None:
-        memory_mb = sum(int(node.get('memory_mb') or 0) for node in topology['numa'])
-    memory_mb = int(memory_mb)
-    if memory_mb <= 0:
-        raise ValueError('the topology reports no memory; give memory_mb')
-    reserve = default_reserve_mb(memory_mb) if reserve_mb is None else int(reserve_mb)
-    if reserve < 0 or reserve >= memory_mb:
-        raise ValueError('reserve_mb must be between 0 and the memory (%d MiB), not %s' % (memory_mb, reserve_mb))
-    counts = {}
-    for entry in slurm_gres(topology, gres_type, 'none'):
-        counts[entry['type']] = counts.get(entry['type'], 0) + 1
-    gres = ','.join('gpu:%s:%d' % (kind, count) for kind, count in sorted(counts.items()))
-    node = {
-        'name': str(node_name),
-        'cpus': int(cpu['threads']),
-        'sockets': int(cpu['sockets']),
-        'cores_per_socket': int(cpu['cores_per_socket']),
-        # slurmd -C divides the node's CPUs by its cores: where offline CPUs leave some cores with
-        # fewer threads than others, it reports the floor, and slurm.conf must say the same.
-        'threads_per_core': max(1, int(cpu['threads']) // (int(cpu['sockets']) * int(cpu['cores_per_socket']) or 1)),
-        'memory_mb': memory_mb,
-        'reserve_mb': reserve,
-        'real_memory': memory_mb - reserve,
-        'gres': gres,
-    }
-    fields = ['NodeName=%s' % node['name'], 'CPUs=%d' % node['cpus'], 'Sockets=%d' % node['sockets'],
-              'CoresPerSocket=%d' % node['cores_per_socket'], 'ThreadsPerCore=%d' % node['threads_per_core'],
-              'RealMemory=%d' % node['real_memory']]
-    if gres:
-        fields.append('Gres=%s' % gres)
-    node['line'] = ' '.join(fields)
-    return node
 
 
 class FilterModule(object):
     """linuxai.node Slurm filters."""
 
     def filters(self):
-        return filter_map(slurm_gres, slurm_gres_conf, slurm_node)
+        return filter_map(_slurm.slurm_gres, _slurm.slurm_gres_conf, _slurm.slurm_node)

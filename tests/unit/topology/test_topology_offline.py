@@ -6,10 +6,10 @@
 from topology_builder import Machine, Node, gpu, host_bridge, root_port
 from topology_machines import node_cpus_offline
 
-from ansible_collections.linuxai.node.plugins.filter.kubernetes import kubelet_reserved_cpus
-from ansible_collections.linuxai.node.plugins.filter.slurm import slurm_gres_conf, slurm_node
-from ansible_collections.linuxai.node.plugins.filter.topology import gpu_cpus, slurm_core_ids
 from ansible_collections.linuxai.node.plugins.module_utils._cpulist import parse_cpulist
+from ansible_collections.linuxai.node.plugins.module_utils._kubernetes import kubelet_reserved_cpus
+from ansible_collections.linuxai.node.plugins.module_utils._slurm import slurm_gres_conf, slurm_node
+from ansible_collections.linuxai.node.plugins.module_utils._topology_fact import gpu_cpus, slurm_core_ids
 
 
 def _no_offline_cpu(facts):
