@@ -24,14 +24,6 @@ def _text(value) -> str:
     return str(value)
 
 
-def normalize_bdf(bdf) -> str:
-    text = _text(bdf).strip().lower()
-    domain, sep, rest = text.partition(':')
-    if sep and rest.count(':') == 1:
-        return '%04x:%s' % (int(domain, 16), rest)
-    return text
-
-
 class _Smi:
     def __init__(self, module, warn):
         self.m = module
@@ -121,7 +113,7 @@ def _collect(smi: _Smi, targets: dict, status: dict) -> None:
         bdf = smi.query('PCI address', 'handle', 'amdsmi_get_gpu_device_bdf', handle)
         if bdf is _MISSING:
             continue
-        bdf = normalize_bdf(bdf)
+        bdf = _pci_ids.normalize_bdf(bdf)
         gpu = targets.get(bdf)
         if gpu is None:
             smi.warn('amdsmi reports GPU %s which sysfs does not list' % bdf)

@@ -5,24 +5,21 @@
 """Read and set NVIDIA GPU settings through NVML (private to linuxai.node).
 
 Used by the ``linuxai.node.nvidia_gpu`` module. ``pynvml`` (the nvidia-ml-py
-package) is passed in or imported here, so tests hand in a fake. Every request
-is validated for every selected GPU before anything is set; in check mode
-nothing is set at all.
+package) is passed in or imported by _nvml_adapter.py, so tests hand in a fake.
+Every request is validated for every selected GPU before anything is set; in
+check mode nothing is set at all.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.linuxai.node.plugins.module_utils import _nvml_adapter
+from ansible_collections.linuxai.node.plugins.module_utils._nvml_adapter import normalize_bdf, text as _text
+
 COMPUTE_MODES = {'default': 0, 'exclusive_thread': 1, 'prohibited': 2, 'exclusive_process': 3}
 _COMPUTE_NAMES = dict((v, k) for k, v in COMPUTE_MODES.items())
 SETTINGS = ('persistence_mode', 'mig_mode', 'compute_mode', 'power_limit', 'application_clocks')
-
-# NVML return codes (stable C ABI), used when pynvml does not name them.
-_CODES = {
-    'NOT_SUPPORTED': 3, 'NO_PERMISSION': 4, 'DRIVER_NOT_LOADED': 9, 'LIBRARY_NOT_FOUND': 12,
-    'FUNCTION_NOT_FOUND': 13, 'LIB_RM_VERSION_MISMATCH': 18, 'IN_USE': 19, 'RESET_REQUIRED': 16,
-}
 
 
 class NvmlError(Exception):
@@ -34,14 +31,11 @@ class RequestError(Exception):
 
 
 def load_pynvml(module=None):
-    if module is not None:
-        return module
-    try:
-        import pynvml  # pylint: disable=import-outside-toplevel
-    except ImportError:
+    module = _nvml_adapter.import_pynvml(module)
+    if module is None:
         raise NvmlError('pynvml is not importable by %s on the node: install the nvidia-ml-py package '
                         '(pip install nvidia-ml-py, or the distribution package python3-pynvml)' % _python())
-    return pynvml
+    return module
 
 
 def _python():
@@ -49,33 +43,8 @@ def _python():
     return sys.executable or 'python'
 
 
-def normalize_bdf(text):
-    """'00000000:1A:00.0' (NVML) or '1a:00.0' -> '0000:1a:00.0'."""
-    text = str(text).strip().lower()
-    parts = text.split(':')
-    if len(parts) == 2:
-        return '0000:' + text
-    if len(parts) == 3:
-        return '%04x:%s:%s' % (int(parts[0] or '0', 16), parts[1], parts[2])
-    return text
-
-
-def _text(value):
-    return value.decode('utf-8', 'replace') if isinstance(value, bytes) else str(value)
-
-
-class Nvml(object):
+class Nvml(_nvml_adapter.Nvml):
     """A session with NVML: ``with Nvml(pynvml) as nv:`` initialises and shuts it down."""
-
-    def __init__(self, module):
-        self.m = module
-        self.error = getattr(module, 'NVMLError', Exception)
-
-    def code(self, name):
-        return getattr(self.m, 'NVML_ERROR_' + name, _CODES[name])
-
-    def is_code(self, exc, *names):
-        return getattr(exc, 'value', None) in [self.code(n) for n in names]
 
     def __enter__(self):
         try:
@@ -87,10 +56,7 @@ class Nvml(object):
         return self
 
     def __exit__(self, *exc_info):
-        try:
-            self.m.nvmlShutdown()
-        except self.error:
-            pass
+        self.shutdown()
         return False
 
     def init_message(self, exc):
@@ -106,18 +72,6 @@ class Nvml(object):
         if self.is_code(exc, 'NO_PERMISSION'):
             return 'NVML is unusable: permission denied opening the NVIDIA devices; run as root (become: true).'
         return 'NVML is unusable: nvmlInit failed: %s' % exc
-
-    def call(self, name, *args):
-        """pynvml.<name>(*args); None when the GPU or driver does not support it."""
-        func = getattr(self.m, name, None)
-        if func is None:
-            return None
-        try:
-            return func(*args)
-        except self.error as exc:
-            if self.is_code(exc, 'NOT_SUPPORTED', 'FUNCTION_NOT_FOUND'):
-                return None
-            raise
 
     def set(self, what, bdf, name, *args):
         try:
@@ -135,7 +89,7 @@ class Nvml(object):
 def read(nv, handle, index):
     """The settings of one GPU; a setting the GPU does not support is None."""
     m = nv.m
-    state = {'index': index, 'bdf': normalize_bdf(_text(m.nvmlDeviceGetPciInfo(handle).busId))}
+    state = {'index': index, 'bdf': normalize_bdf(m.nvmlDeviceGetPciInfo(handle).busId)}
     uuid = nv.call('nvmlDeviceGetUUID', handle)
     name = nv.call('nvmlDeviceGetName', handle)
     state['uuid'] = _text(uuid) if uuid is not None else None

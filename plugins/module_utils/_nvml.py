@@ -13,76 +13,36 @@ field out and add a warning; the probe never fails because of NVML.
 from __future__ import annotations
 
 from ansible_collections.linuxai.node.plugins.module_utils import _pci_ids
+from ansible_collections.linuxai.node.plugins.module_utils._nvml_adapter import Nvml, import_pynvml, normalize_bdf, text
 
-# NVML return codes (stable C ABI values), used when the module does not define them.
-_NOT_SUPPORTED = 3
-_NOT_FOUND = 6
-_INVALID_ARGUMENT = 2
-_DRIVER_NOT_LOADED = 9
-_LIBRARY_NOT_FOUND = 12
-_FUNCTION_NOT_FOUND = 13
-_LIB_RM_VERSION_MISMATCH = 18
 _NVLINK_TYPE_SWITCH = 2
 _MISSING = object()
 
 
-def _text(value) -> str:
-    if isinstance(value, bytes):
-        return value.decode('utf-8', 'replace')
-    return str(value)
+class _Nvml(Nvml):
+    """The adapter's session, whose queries warn on failure instead of raising."""
 
-
-def normalize_bus_id(bus_id) -> str:
-    """'00000000:18:00.0' (NVML) -> '0000:18:00.0' (sysfs)."""
-    text = _text(bus_id).strip().lower()
-    domain, sep, rest = text.partition(':')
-    if not sep:
-        return text
-    return '%04x:%s' % (int(domain, 16), rest) if domain else rest
-
-
-class _Nvml:
     def __init__(self, module, warn):
-        self.m = module
+        super().__init__(module)
         self.warn = warn
-        self.not_supported = getattr(module, 'NVML_ERROR_NOT_SUPPORTED', _NOT_SUPPORTED)
-        self.error = getattr(module, 'NVMLError', Exception)
-
-    def code(self, exc) -> int:
-        return getattr(exc, 'value', None)
 
     def query(self, what: str, bdf: str, name: str, *args):
         """Call pynvml.<name>(*args); _MISSING when unsupported or failing."""
-        func = getattr(self.m, name, None)
-        if func is None:
-            return _MISSING
         try:
-            return func(*args)
+            return self.call(name, *args, default=_MISSING)
         except self.error as exc:
-            if self.code(exc) not in (self.not_supported, _FUNCTION_NOT_FOUND):
-                self.warn('NVML: cannot read %s of GPU %s: %s' % (what, bdf, exc))
+            self.warn('NVML: cannot read %s of GPU %s: %s' % (what, bdf, exc))
             return _MISSING
-
-
-def _load(module):
-    if module is not None:
-        return module, None
-    try:
-        import pynvml  # pylint: disable=import-outside-toplevel
-    except ImportError:
-        return None, 'pynvml is not importable (install nvidia-ml-py on the node)'
-    return pynvml, None
 
 
 def _init_failure(nv: _Nvml, exc) -> dict:
-    code = nv.code(exc)
-    if code == getattr(nv.m, 'NVML_ERROR_LIBRARY_NOT_FOUND', _LIBRARY_NOT_FOUND):
+    if nv.is_code(exc, 'LIBRARY_NOT_FOUND'):
         return {'used': False, 'reason': 'libnvidia-ml.so not found'}
-    if code == getattr(nv.m, 'NVML_ERROR_LIB_RM_VERSION_MISMATCH', _LIB_RM_VERSION_MISMATCH):
+    if nv.is_code(exc, 'LIB_RM_VERSION_MISMATCH'):
         nv.warn('NVML: driver/library version mismatch (the loaded nvidia kernel module and libnvidia-ml '
                 'differ; a reboot or module reload is pending); GPU details come from sysfs only')
         return {'used': False, 'reason': 'driver/library version mismatch'}
-    if code == getattr(nv.m, 'NVML_ERROR_DRIVER_NOT_LOADED', _DRIVER_NOT_LOADED):
+    if nv.is_code(exc, 'DRIVER_NOT_LOADED'):
         nv.warn('NVML: the NVIDIA driver is not loaded although GPUs are bound to it; GPU details come from sysfs only')
         return {'used': False, 'reason': 'driver not loaded'}
     nv.warn('NVML: initialisation failed: %s; GPU details come from sysfs only' % exc)
@@ -94,9 +54,9 @@ def enrich(gpus: list, nvswitch_bdfs: list, warn, module=None) -> dict:
     targets = dict((g['bdf'], g) for g in gpus if g['vendor'] == 'nvidia' and g['driver'] == 'nvidia')
     if not targets:
         return {'used': False, 'reason': 'no GPU bound to the nvidia driver'}
-    module, reason = _load(module)
+    module = import_pynvml(module)
     if module is None:
-        return {'used': False, 'reason': reason}
+        return {'used': False, 'reason': 'pynvml is not importable (install nvidia-ml-py on the node)'}
     nv = _Nvml(module, warn)
     try:
         module.nvmlInit()
@@ -108,10 +68,7 @@ def enrich(gpus: list, nvswitch_bdfs: list, warn, module=None) -> dict:
     try:
         _collect(nv, targets, set(nvswitch_bdfs), status)
     finally:
-        try:
-            module.nvmlShutdown()
-        except nv.error:
-            pass
+        nv.shutdown()
     return status
 
 
@@ -120,7 +77,7 @@ def _collect(nv: _Nvml, targets: dict, switches: set, status: dict) -> None:
     driver = nv.query('driver version', 'host', 'nvmlSystemGetDriverVersion')
     cuda = nv.query('CUDA version', 'host', 'nvmlSystemGetCudaDriverVersion')
     if driver is not _MISSING:
-        status['driver_version'] = _text(driver)
+        status['driver_version'] = text(driver)
     if cuda is not _MISSING and isinstance(cuda, int) and cuda > 0:
         status['cuda_version'] = '%d.%d' % (cuda // 1000, (cuda % 1000) // 10)
     count = nv.query('device count', 'host', 'nvmlDeviceGetCount')
@@ -130,7 +87,7 @@ def _collect(nv: _Nvml, targets: dict, switches: set, status: dict) -> None:
     for index in range(count):
         try:
             handle = m.nvmlDeviceGetHandleByIndex(index)
-            bdf = normalize_bus_id(m.nvmlDeviceGetPciInfo(handle).busId)
+            bdf = normalize_bdf(m.nvmlDeviceGetPciInfo(handle).busId)
         except nv.error as exc:
             nv.warn('NVML: cannot open GPU %d: %s' % (index, exc))
             continue
@@ -158,10 +115,10 @@ def _device(nv: _Nvml, handle, gpu: dict) -> None:
     m, bdf = nv.m, gpu['bdf']
     name = nv.query('name', bdf, 'nvmlDeviceGetName', handle)
     if name is not _MISSING:
-        gpu['name'] = _text(name)
+        gpu['name'] = text(name)
     uuid = nv.query('UUID', bdf, 'nvmlDeviceGetUUID', handle)
     if uuid is not _MISSING:
-        gpu['uuid'] = _text(uuid)
+        gpu['uuid'] = text(uuid)
     memory = nv.query('memory', bdf, 'nvmlDeviceGetMemoryInfo', handle)
     if memory is not _MISSING:
         gpu['memory_mb'] = int(memory.total) // (1024 * 1024)
@@ -185,7 +142,7 @@ def _mig(nv: _Nvml, handle, bdf: str) -> dict:
     try:
         current, pending = func(handle)[:2]
     except nv.error as exc:
-        if nv.code(exc) != nv.not_supported:
+        if not nv.is_code(exc, 'NOT_SUPPORTED'):
             nv.warn('NVML: cannot read MIG mode of GPU %s: %s' % (bdf, exc))
         return {'mode': 'unsupported', 'devices': []}
     enabled = getattr(m, 'NVML_DEVICE_MIG_ENABLE', 1)
@@ -201,19 +158,19 @@ def _mig(nv: _Nvml, handle, bdf: str) -> dict:
         try:
             child = m.nvmlDeviceGetMigDeviceHandleByIndex(handle, slot)
         except nv.error as exc:
-            if nv.code(exc) not in (getattr(m, 'NVML_ERROR_NOT_FOUND', _NOT_FOUND), nv.not_supported):
+            if not nv.is_code(exc, 'NOT_FOUND', 'NOT_SUPPORTED'):
                 nv.warn('NVML: cannot open MIG device %d of GPU %s: %s' % (slot, bdf, exc))
             continue
         device = {'index': slot}
         name = nv.query('MIG name', bdf, 'nvmlDeviceGetName', child)
         if name is not _MISSING:
-            device['name'] = _text(name)
+            device['name'] = text(name)
             profile = device['name'].rsplit('MIG ', 1)
             if len(profile) == 2:
                 device['profile'] = profile[1].strip()
         uuid = nv.query('MIG UUID', bdf, 'nvmlDeviceGetUUID', child)
         if uuid is not _MISSING:
-            device['uuid'] = _text(uuid)
+            device['uuid'] = text(uuid)
         memory = nv.query('MIG memory', bdf, 'nvmlDeviceGetMemoryInfo', child)
         if memory is not _MISSING:
             device['memory_mb'] = int(memory.total) // (1024 * 1024)
@@ -239,7 +196,7 @@ def _nvlink(nv: _Nvml, handle, gpu: dict, switches: set):
             state = m.nvmlDeviceGetNvLinkState(handle, link)
         except nv.error as exc:
             # Links past the GPU's count answer INVALID_ARGUMENT; GPUs without NVLink NOT_SUPPORTED.
-            if nv.code(exc) not in (nv.not_supported, getattr(m, 'NVML_ERROR_INVALID_ARGUMENT', _INVALID_ARGUMENT)):
+            if not nv.is_code(exc, 'NOT_SUPPORTED', 'INVALID_ARGUMENT'):
                 nv.warn('NVML: cannot read NVLink %d of GPU %s: %s' % (link, bdf, exc))
             break
         except AttributeError:
@@ -249,7 +206,7 @@ def _nvlink(nv: _Nvml, handle, gpu: dict, switches: set):
             continue
         active += 1
         remote = nv.query('NVLink %d remote' % link, bdf, 'nvmlDeviceGetNvLinkRemotePciInfo', handle, link)
-        remote_bdf = normalize_bus_id(remote.busId) if remote is not _MISSING else None
+        remote_bdf = normalize_bdf(remote.busId) if remote is not _MISSING else None
         kind = nv.query('NVLink %d remote type' % link, bdf, 'nvmlDeviceGetNvLinkRemoteDeviceType', handle, link)
         is_switch = kind == getattr(m, 'NVML_NVLINK_DEVICE_TYPE_SWITCH', _NVLINK_TYPE_SWITCH) or remote_bdf in switches
         if is_switch:

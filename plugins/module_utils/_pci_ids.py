@@ -2,11 +2,13 @@
 # Copyright: (c) 2026, linuxai.node contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Small built-in tables of PCI ids the topology probe names (private to linuxai.node).
+"""Small built-in tables of PCI ids the topology probe names, and PCI addresses (private to linuxai.node).
 
 Only parts that matter on AI/GPU nodes are listed; anything else is reported
 by its ``vvvv:dddd`` id. NVML and amdsmi names win over these when available.
 Each GPU row is ``pci_id: (full name, short name for summaries, architecture)``.
+``normalize_bdf`` is the one place a PCI address from NVML, amdsmi or a user
+becomes the form sysfs names devices by, which the facts carry.
 """
 
 from __future__ import annotations
@@ -173,3 +175,23 @@ def gpu_vendor(vendor_id: int) -> str:
 def is_display_only(pci_id: str) -> bool:
     """True for BMC and virtual consoles that must not count as GPUs."""
     return pci_id in DISPLAY_ONLY or pci_id.split(':', 1)[0] in DISPLAY_ONLY
+
+
+def normalize_bdf(value) -> str:
+    """A PCI address as sysfs names the device ('0000:1a:00.0'): the form of the facts' ``bdf``.
+
+    Accepts NVML's bus id ('00000000:1A:00.0': a 32-bit domain as 8 hex digits, upper case), its
+    legacy and sysfs' form ('0000:1a:00.0'), the address without its domain ('1a:00.0', domain 0),
+    and bytes of any of these. Anything else comes back stripped and lower-cased.
+    """
+    text = (value.decode('utf-8', 'replace') if isinstance(value, bytes) else str(value)).strip().lower()
+    parts = text.split(':')
+    if len(parts) == 2:
+        parts.insert(0, '0')
+    if len(parts) != 3:
+        return text
+    try:
+        domain = int(parts[0] or '0', 16)
+    except ValueError:
+        return text
+    return '%04x:%s:%s' % (domain, parts[1], parts[2])

@@ -12,6 +12,7 @@ GPU, and Slurm's abstract core ids. The Slurm and kubelet filters build on these
 from __future__ import annotations
 
 from ansible_collections.linuxai.node.plugins.module_utils._cpulist import format_cpulist, intersect_cpulists, parse_cpulist
+from ansible_collections.linuxai.node.plugins.module_utils._pci_ids import normalize_bdf
 
 
 def cpulist_parse(value):
@@ -57,9 +58,8 @@ def find_gpu(topology: dict, gpu) -> dict:
                              % (gpu, ', '.join(g['vendor'] for g in matches)))
     else:
         wanted = str(gpu).lower()
-        if wanted.count(':') == 1 and '.' in wanted:
-            wanted = '0000:' + wanted  # "1a:00.0" -> "0000:1a:00.0"
-        matches = [g for g in gpus if g['bdf'] == wanted or str(g.get('uuid', '')).lower() == wanted]
+        bdf = normalize_bdf(wanted)  # "1a:00.0" or NVML's "00000000:1A:00.0" -> "0000:1a:00.0"
+        matches = [g for g in gpus if g['bdf'] == bdf or str(g.get('uuid', '')).lower() == wanted]
     if not matches:
         raise ValueError('no GPU %r in the topology (GPUs: %s)' % (gpu, ', '.join(g['bdf'] for g in gpus) or 'none'))
     return matches[0]

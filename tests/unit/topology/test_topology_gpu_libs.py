@@ -10,7 +10,7 @@ import pytest
 import fake_gpu_libs as fakes
 from topology_builder import Machine, gpu, host_bridge, root_port
 
-from ansible_collections.linuxai.node.plugins.module_utils import _fsroot, _nvml, _topology
+from ansible_collections.linuxai.node.plugins.module_utils import _fsroot, _topology
 
 
 def live_probe(tree, **kw):
@@ -156,11 +156,6 @@ class TestNvml(object):
         module = fakes.fake_pynvml([])
         facts = live_probe(machine_tree('hgx_h100'), nvml_module=module, gpu_libraries=False)
         assert module.calls == [] and facts['gpu_libraries']['nvml']['used'] is False
-
-    def test_bus_id_normalisation(self):
-        assert _nvml.normalize_bus_id('00000000:1A:00.0') == '0000:1a:00.0'
-        assert _nvml.normalize_bus_id(b'00000001:C5:00.0') == '0001:c5:00.0'
-        assert _nvml.normalize_bus_id('0000:1a:00.0') == '0000:1a:00.0'
 
 
 def mi300x_smi(tree, link_enum='new', per_gpu=None):

@@ -218,12 +218,6 @@ def test_missing_pynvml_names_the_package(monkeypatch):
         ng.load_pynvml()
 
 
-@pytest.mark.parametrize('text, bdf', [('00000000:1A:00.0', '0000:1a:00.0'), ('1a:00.0', '0000:1a:00.0'),
-                                       ('0001:1A:00.0', '0001:1a:00.0')])
-def test_normalize_bdf(text, bdf):
-    assert ng.normalize_bdf(text) == bdf
-
-
 class ExitJson(Exception):
     pass
 
