@@ -5,7 +5,7 @@
 
     .venv/bin/python benchmarks/topology.py [--runs 100] [--process-runs 15] [--no-write]
 
-For every fixture machine of tests/unit/topology/topology_machines.py, for this machine's live
+For every fixture machine of tests/unit/plugins/module_utils/topology/topology_machines.py, for this machine's live
 tree and for an hwloc-gather-topology --io capture of it, measures (medians):
 
   * in-process: linuxai.node's probe() called in a warm Python process;
@@ -33,7 +33,7 @@ import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 COLLECTIONS = os.path.join(REPO, '.build', 'collections')
-sys.path.insert(0, os.path.join(REPO, 'tests', 'unit', 'topology'))
+sys.path.insert(0, os.path.join(REPO, 'tests', 'unit', 'plugins', 'module_utils', 'topology'))
 sys.path.insert(0, COLLECTIONS)
 
 import topology_builder  # noqa: E402  pylint: disable=wrong-import-position

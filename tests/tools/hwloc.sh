@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make lstopo-no-graphics (package "hwloc" on Debian, Ubuntu and Fedora) available to the lstopo
-# agreement test, tests/unit/topology/test_topology_lstopo.py.
+# agreement test, tests/unit/plugins/module_utils/topology/test_topology_lstopo.py.
 #
 #   tests/tools/hwloc.sh            # make units: install it when possible, else say the test is skipped
 #   tests/tools/hwloc.sh --require  # make test: install it or fail
@@ -33,4 +33,4 @@ if $require; then
     echo "$message; make test runs the lstopo agreement test and needs it" >&2
     exit 1
 fi
-echo "$message; the lstopo agreement test (tests/unit/topology/test_topology_lstopo.py) is skipped" >&2
+echo "$message; the lstopo agreement test (tests/unit/plugins/module_utils/topology/test_topology_lstopo.py) is skipped" >&2

@@ -4,7 +4,7 @@
 
     python3 tests/tools/topology-fixture.py hgx_h100 /tmp/hgx.tar.gz
 
-The machines are those of tests/unit/topology/topology_machines.py; the tarball holds
+The machines are those of tests/unit/plugins/module_utils/topology/topology_machines.py; the tarball holds
 sys/ and proc/ as hwloc-gather-topology lays them out, for topology_facts' root option
 and the roles' linuxai_topology_root.
 """
@@ -13,7 +13,7 @@ import sys
 import tarfile
 import tempfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "unit", "topology"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "unit", "plugins", "module_utils", "topology"))
 
 import topology_builder  # noqa: E402  pylint: disable=wrong-import-position
 import topology_machines  # noqa: E402  pylint: disable=wrong-import-position

@@ -2,32 +2,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """CUDA driver compatibility rules and nccl.conf rendering from fixture topologies."""
 
-import os
-import sys
-
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'topology'))
-
-import topology_builder  # noqa: E402  pylint: disable=wrong-import-position
-import topology_machines  # noqa: E402  pylint: disable=wrong-import-position
-
-from ansible_collections.linuxai.node.plugins.module_utils import _cuda  # noqa: E402
-from ansible_collections.linuxai.node.plugins.module_utils import _topology  # noqa: E402
-from ansible_collections.linuxai.node.plugins.filter import cuda as cuda_filters  # noqa: E402
-
-
-@pytest.fixture(scope='module')
-def topo(tmp_path_factory):
-    cache = {}
-
-    def get(name):
-        if name not in cache:
-            path = str(tmp_path_factory.mktemp(name))
-            topology_builder.write(topology_machines.MACHINES[name](), path)
-            cache[name] = _topology.probe(path)
-        return cache[name]
-    return get
+from ansible_collections.linuxai.node.plugins.module_utils import _cuda
+from ansible_collections.linuxai.node.plugins.filter import cuda as cuda_filters
 
 
 # --- compatibility: the release notes' table -------------------------------------------------
@@ -122,8 +100,8 @@ def settings(topology, overrides=None, relaxed='auto'):
     return dict(_cuda.nccl_settings(topology, overrides, relaxed))
 
 
-def test_hgx_h100_uses_the_gpu_local_hcas_and_the_ethernet_nic(topo):
-    result = settings(topo('hgx_h100'))
+def test_hgx_h100_uses_the_gpu_local_hcas_and_the_ethernet_nic(machine_facts):
+    result = settings(machine_facts('hgx_h100'))
     assert result == {
         'NCCL_IB_HCA': '=mlx5_0,mlx5_1,mlx5_2,mlx5_3,mlx5_4,mlx5_5,mlx5_6,mlx5_7',
         'NCCL_SOCKET_IFNAME': '=eno1',
@@ -131,30 +109,30 @@ def test_hgx_h100_uses_the_gpu_local_hcas_and_the_ethernet_nic(topo):
     }
 
 
-def test_overrides_merge_and_null_drops(topo):
+def test_overrides_merge_and_null_drops(machine_facts):
     overrides = {'NCCL_IB_HCA': None, 'NCCL_DEBUG': 'INFO', 'NCCL_IB_PCI_RELAXED_ORDERING': False}
-    result = _cuda.nccl_settings(topo('hgx_h100'), overrides)
+    result = _cuda.nccl_settings(machine_facts('hgx_h100'), overrides)
     assert result == [['NCCL_SOCKET_IFNAME', '=eno1'], ['NCCL_IB_PCI_RELAXED_ORDERING', '0'], ['NCCL_DEBUG', 'INFO']]
 
 
-def test_relaxed_ordering_can_be_left_to_nccl(topo):
-    assert 'NCCL_IB_PCI_RELAXED_ORDERING' not in settings(topo('hgx_h100'), relaxed=False)
+def test_relaxed_ordering_can_be_left_to_nccl(machine_facts):
+    assert 'NCCL_IB_PCI_RELAXED_ORDERING' not in settings(machine_facts('hgx_h100'), relaxed=False)
 
 
 @pytest.mark.parametrize('machine', ['workstation', 'no_gpu', 'vm_numa_minus1'])
-def test_nodes_without_gpu_local_rdma_get_no_hca_list(topo, machine):
-    result = settings(topo(machine))
+def test_nodes_without_gpu_local_rdma_get_no_hca_list(machine_facts, machine):
+    result = settings(machine_facts(machine))
     assert 'NCCL_IB_HCA' not in result and 'NCCL_IB_PCI_RELAXED_ORDERING' not in result
-    nics = [n for n in topo(machine)['nics'] if n.get('netdev') and not n.get('rdma_device')]
+    nics = [n for n in machine_facts(machine)['nics'] if n.get('netdev') and not n.get('rdma_device')]
     assert ('NCCL_SOCKET_IFNAME' in result) == bool(nics)
 
 
-def test_amd_gpus_do_not_drive_nccl_hcas(topo):
-    assert 'NCCL_IB_HCA' not in settings(topo('mi300x'))
+def test_amd_gpus_do_not_drive_nccl_hcas(machine_facts):
+    assert 'NCCL_IB_HCA' not in settings(machine_facts('mi300x'))
 
 
-def test_rendered_file(topo):
-    text = cuda_filters.FilterModule().filters()['cuda_nccl_conf'](topo('hgx_h100'), {'NCCL_DEBUG': 'WARN'})
+def test_rendered_file(machine_facts):
+    text = cuda_filters.FilterModule().filters()['cuda_nccl_conf'](machine_facts('hgx_h100'), {'NCCL_DEBUG': 'WARN'})
     lines = text.splitlines()
     assert lines[0].startswith('# Managed by linuxai.node.cuda_toolkit')
     assert lines[1:] == ['NCCL_IB_HCA==mlx5_0,mlx5_1,mlx5_2,mlx5_3,mlx5_4,mlx5_5,mlx5_6,mlx5_7',
@@ -166,6 +144,6 @@ def test_rendered_file(topo):
     ({'NCCL_DEBUG': 'a\nb'}, 'one line'),
     ('NCCL_DEBUG=INFO', 'must be a dict'),
 ])
-def test_bad_overrides(topo, overrides, match):
+def test_bad_overrides(machine_facts, overrides, match):
     with pytest.raises(Exception, match=match):
-        cuda_filters.FilterModule().filters()['cuda_nccl_conf'](topo('hgx_h100'), overrides)
+        cuda_filters.FilterModule().filters()['cuda_nccl_conf'](machine_facts('hgx_h100'), overrides)

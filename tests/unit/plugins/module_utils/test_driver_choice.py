@@ -9,18 +9,14 @@ __metaclass__ = type
 
 import os
 import shutil
-import sys
 import tempfile
 
 import pytest
 
 from ansible_collections.linuxai.node.plugins.module_utils import _driver_choice as choice
 from ansible_collections.linuxai.node.plugins.module_utils import _topology
-
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'topology'))
-
-import topology_builder as tb  # noqa: E402  pylint: disable=wrong-import-position,import-error
-import topology_machines  # noqa: E402  pylint: disable=wrong-import-position,import-error
+from ansible_collections.linuxai.node.tests.unit.plugins.module_utils.topology import topology_builder as tb
+from ansible_collections.linuxai.node.tests.unit.plugins.module_utils.topology import topology_machines
 
 # Generations the shared fixtures lack, as PCI presets (vendor, device, class, driver, speed, width).
 EXTRA_PRESETS = {

@@ -3,35 +3,15 @@
 """ROCm role decisions: tuning presets from fixture topologies, AMD's repositories per distribution."""
 
 import os
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'topology'))
-
-import topology_builder  # noqa: E402  pylint: disable=wrong-import-position
-import topology_machines  # noqa: E402  pylint: disable=wrong-import-position
-
-from ansible.errors import AnsibleFilterError  # noqa: E402
-from ansible_collections.linuxai.node.plugins.module_utils import _rocm  # noqa: E402
-from ansible_collections.linuxai.node.plugins.module_utils import _topology  # noqa: E402
-from ansible_collections.linuxai.node.plugins.filter import rocm as rocm_filters  # noqa: E402
+from ansible.errors import AnsibleFilterError
+from ansible_collections.linuxai.node.plugins.module_utils import _rocm
+from ansible_collections.linuxai.node.plugins.filter import rocm as rocm_filters
 
 FILTERS = rocm_filters.FilterModule().filters()
 KEY = 'CA8BB4727A47B4D09B4EE8969386B48A1A693C5C'
-
-
-@pytest.fixture(scope='module')
-def topo(tmp_path_factory):
-    cache = {}
-
-    def get(name):
-        if name not in cache:
-            path = str(tmp_path_factory.mktemp(name))
-            topology_builder.write(topology_machines.MACHINES[name](), path)
-            cache[name] = _topology.probe(path)
-        return cache[name]
-    return get
 
 
 def _amd(short_name, cpu='AuthenticAMD', count=8):
@@ -40,8 +20,8 @@ def _amd(short_name, cpu='AuthenticAMD', count=8):
 
 # --- tuning presets from fixture facts ---------------------------------------------------
 
-def test_mi300x_fixture_gets_the_mi300x_preset(topo):
-    preset = _rocm.tuning_preset(topo('mi300x'))
+def test_mi300x_fixture_gets_the_mi300x_preset(machine_facts):
+    preset = _rocm.tuning_preset(machine_facts('mi300x'))
     assert preset['presets'] == ['mi300x']
     assert preset['parts'] == ['MI300X']
     assert preset['kernel_args'] == {'iommu': 'pt'}
@@ -51,14 +31,14 @@ def test_mi300x_fixture_gets_the_mi300x_preset(topo):
 
 
 @pytest.mark.parametrize('machine', ['hgx_h100', 'workstation', 'no_gpu', 'grace_hopper'])
-def test_nodes_without_an_instinct_part_get_no_preset(topo, machine):
-    preset = _rocm.tuning_preset(topo(machine))
+def test_nodes_without_an_instinct_part_get_no_preset(machine_facts, machine):
+    preset = _rocm.tuning_preset(machine_facts(machine))
     assert preset['presets'] == [] and preset['kernel_args'] == {} and preset['sysctl'] == {}
     assert not preset['pci_realloc_off']
 
 
-def test_the_facts_may_come_wrapped_as_ansible_facts(topo):
-    assert _rocm.tuning_preset({'linuxai_topology': topo('mi300x')})['presets'] == ['mi300x']
+def test_the_facts_may_come_wrapped_as_ansible_facts(machine_facts):
+    assert _rocm.tuning_preset({'linuxai_topology': machine_facts('mi300x')})['presets'] == ['mi300x']
 
 
 @pytest.mark.parametrize('part, preset, args, realloc', [
@@ -165,8 +145,8 @@ def test_every_filter_has_its_documentation():
     assert all(os.path.isfile(os.path.join(here, name + '.yml')) for name in FILTERS)
 
 
-def test_filters_wrap_errors(topo):
-    assert FILTERS['rocm_tuning_preset'](topo('mi300x'))['pci_realloc_off']
+def test_filters_wrap_errors(machine_facts):
+    assert FILTERS['rocm_tuning_preset'](machine_facts('mi300x'))['pci_realloc_off']
     assert len(FILTERS['rocm_repositories'](UBUNTU, '7.0.2', '30.10')) == 3
     with pytest.raises(AnsibleFilterError, match='rocm_repositories: rocm_version'):
         FILTERS['rocm_repositories'](UBUNTU, 'latest', '30.10')

@@ -14,6 +14,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 from ansible_collections.linuxai.node.plugins.module_utils import _topology
 from ansible_collections.linuxai.node.plugins.modules import topology_capture, topology_facts
+from ansible_collections.linuxai.node.tests.unit.plugins.module_utils.topology.topology_builder import Machine
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -71,7 +72,6 @@ def test_facts_on_a_fixture_tree(run, machine_tree):
 
 
 def test_facts_warnings_are_emitted(run, build):
-    from topology_builder import Machine
     tree = build(Machine())
     os.unlink(os.path.join(tree.path, 'proc/cpuinfo'))
     result, warnings = run(topology_facts, {'root': tree.path})

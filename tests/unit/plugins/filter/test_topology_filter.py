@@ -8,7 +8,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 from ansible_collections.linuxai.node.plugins.filter.topology import FilterModule
 from ansible_collections.linuxai.node.plugins.module_utils._cpulist import parse_cpulist
-from topology_builder import Machine, gpu, host_bridge, root_port
+from ansible_collections.linuxai.node.tests.unit.plugins.module_utils.topology.topology_builder import Machine, gpu, host_bridge, root_port
 
 F = FilterModule().filters()
 

@@ -8,7 +8,8 @@ import shutil
 
 import pytest
 
-from topology_builder import Machine, Node, gpu, host_bridge, nic, root_port, switch
+from ansible_collections.linuxai.node.tests.unit.plugins.module_utils.topology.topology_builder import (
+    Machine, Node, gpu, host_bridge, nic, root_port, switch)
 
 from ansible_collections.linuxai.node.plugins.module_utils import _fsroot, _topology
 from ansible_collections.linuxai.node.plugins.module_utils._fsroot import TopologyRootError

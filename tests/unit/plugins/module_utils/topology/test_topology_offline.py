@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Offline CPUs, SMT off, old kernels and odd firmware: the probe and the filters that return CPUs."""
 
-from topology_builder import Machine, Node, gpu, host_bridge, root_port
-from topology_machines import node_cpus_offline
+from ansible_collections.linuxai.node.tests.unit.plugins.module_utils.topology.topology_builder import Machine, Node, gpu, host_bridge, root_port
+from ansible_collections.linuxai.node.tests.unit.plugins.module_utils.topology.topology_machines import node_cpus_offline
 
 from ansible_collections.linuxai.node.plugins.module_utils._cpulist import parse_cpulist
 from ansible_collections.linuxai.node.plugins.module_utils._kubernetes import kubelet_reserved_cpus

@@ -1,21 +1,20 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, linuxai.node contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixtures: fake sysfs/procfs trees built once per session from topology_machines."""
+"""Fixtures of the plugin tests: fake sysfs/procfs trees of the fixture machines and their topology facts.
 
+The machines are module_utils/topology/topology_machines.py, written by topology_builder.py beside it.
+"""
+
+import copy
 import os
 import shutil
-import sys
 import tempfile
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(__file__))
-
-import topology_builder  # noqa: E402  pylint: disable=wrong-import-position
-import topology_machines  # noqa: E402  pylint: disable=wrong-import-position
-
-from ansible_collections.linuxai.node.plugins.module_utils import _topology  # noqa: E402
+from ansible_collections.linuxai.node.plugins.module_utils import _topology
+from ansible_collections.linuxai.node.tests.unit.plugins.module_utils.topology import topology_builder, topology_machines
 
 
 class Tree(object):
@@ -78,3 +77,11 @@ def build(tmp_path):
         return Tree(path, topology_builder.write(machine, path))
     yield make
     shutil.rmtree(scratch, ignore_errors=True)
+
+
+@pytest.fixture
+def machine_facts(machine_tree):
+    """machine_facts('hgx_h100') -> the probe's answer for that fixture machine, a copy the test may change."""
+    def get(name):
+        return copy.deepcopy(machine_tree(name).facts)
+    return get

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-import fake_gpu_libs as fakes
-from topology_builder import Machine, gpu, host_bridge, root_port
+from ansible_collections.linuxai.node.tests.unit.plugins.module_utils.topology import fake_gpu_libs as fakes
+from ansible_collections.linuxai.node.tests.unit.plugins.module_utils.topology.topology_builder import Machine, gpu, host_bridge, root_port
 
 from ansible_collections.linuxai.node.plugins.module_utils import _fsroot, _topology
 

@@ -5,7 +5,7 @@
 
 import pytest
 
-from topology_machines import MACHINES
+from ansible_collections.linuxai.node.tests.unit.plugins.module_utils.topology.topology_machines import MACHINES
 
 from ansible_collections.linuxai.node.plugins.module_utils._cpulist import parse_cpulist
 

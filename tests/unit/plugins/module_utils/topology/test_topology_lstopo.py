@@ -13,8 +13,8 @@ import os
 
 import pytest
 
-import lstopo
-from topology_machines import MACHINES
+from ansible_collections.linuxai.node.tests.unit.plugins.module_utils.topology import lstopo
+from ansible_collections.linuxai.node.tests.unit.plugins.module_utils.topology.topology_machines import MACHINES
 
 from ansible_collections.linuxai.node.plugins.module_utils._cpulist import parse_cpulist
 

@@ -6,7 +6,10 @@
 Each function returns a ``topology_builder.Machine``; ``MACHINES`` maps names to them.
 """
 
-from topology_builder import Machine, Node, gpu, endpoint, host_bridge, nic, root_port, switch
+try:
+    from .topology_builder import Machine, Node, gpu, endpoint, host_bridge, nic, root_port, switch
+except ImportError:  # imported from this directory by tests/tools/topology-fixture.py and benchmarks/topology.py
+    from topology_builder import Machine, Node, gpu, endpoint, host_bridge, nic, root_port, switch  # pylint: disable=import-error
 
 GIB = 1024
 
