@@ -15,7 +15,8 @@ from ansible.module_utils import basic
 from ansible_collections.linuxai.node.plugins.module_utils import _kernel_cmdline as kc
 from ansible_collections.linuxai.node.plugins.modules import kernel_cmdline
 
-from module_harness import AnsibleExitJson, AnsibleFailJson, exit_json, fail_json, patch_module_args
+from ansible_collections.linuxai.node.tests.unit.plugins.modules.module_harness import (
+    AnsibleExitJson, AnsibleFailJson, exit_json, fail_json, patch_module_args)
 
 
 class FakeGrubby(object):

@@ -16,7 +16,8 @@ from ansible.module_utils import basic
 from ansible_collections.linuxai.node.plugins.module_utils import _nvidia_gpu as ng
 from ansible_collections.linuxai.node.plugins.modules import nvidia_gpu
 
-from module_harness import patch_module_args
+from ansible_collections.linuxai.node.tests.unit.plugins.modules.module_harness import (
+    AnsibleExitJson, AnsibleFailJson, exit_json, fail_json, patch_module_args)
 
 
 class NVMLError(Exception):
@@ -218,21 +219,8 @@ def test_missing_pynvml_names_the_package(monkeypatch):
         ng.load_pynvml()
 
 
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
-
-
 @pytest.fixture
 def module_run(monkeypatch):
-    def exit_json(self, **kwargs):
-        raise ExitJson(kwargs)
-
-    def fail_json(self, **kwargs):
-        raise FailJson(kwargs)
     monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
     monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
 
@@ -245,7 +233,7 @@ def module_run(monkeypatch):
 
 def test_module_check_mode_and_diff(module_run):
     fake = make_pynvml()
-    with pytest.raises(ExitJson) as result:
+    with pytest.raises(AnsibleExitJson) as result:
         module_run({'compute_mode': 'prohibited', '_ansible_check_mode': True, '_ansible_diff': True}, fake)
     out = result.value.args[0]
     assert out['changed'] and fake.calls == []
@@ -253,9 +241,9 @@ def test_module_check_mode_and_diff(module_run):
 
 
 def test_module_without_diff_and_with_failure(module_run):
-    with pytest.raises(ExitJson) as result:
+    with pytest.raises(AnsibleExitJson) as result:
         module_run({'gpus': ['0']}, make_pynvml())
     assert 'diff' not in result.value.args[0] and len(result.value.args[0]['gpus']) == 1
-    with pytest.raises(FailJson) as failure:
+    with pytest.raises(AnsibleFailJson) as failure:
         module_run({'mig_mode': 'enabled'}, make_pynvml(init_error=9))
     assert 'not loaded' in failure.value.args[0]['msg']

@@ -18,7 +18,8 @@ from ansible.module_utils import basic
 from ansible_collections.linuxai.node.plugins.module_utils import _repository_key as rk
 from ansible_collections.linuxai.node.plugins.modules import repository_key
 
-from module_harness import AnsibleExitJson, AnsibleFailJson, exit_json, fail_json, patch_module_args
+from ansible_collections.linuxai.node.tests.unit.plugins.modules.module_harness import (
+    AnsibleExitJson, AnsibleFailJson, exit_json, fail_json, patch_module_args)
 
 GPG = shutil.which("gpg")
 pytestmark = pytest.mark.skipif(GPG is None, reason="gpg is part of the test machine (Debian's gpg)")

@@ -3,50 +3,23 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """topology_facts and topology_capture run as modules (AnsibleModule, exit_json/fail_json)."""
 
-import contextlib
-import json
 import os
 import tarfile
 
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 from ansible_collections.linuxai.node.plugins.module_utils import _topology
 from ansible_collections.linuxai.node.plugins.modules import topology_capture, topology_facts
 from ansible_collections.linuxai.node.tests.unit.plugins.module_utils.topology.topology_builder import Machine
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        old = basic._ANSIBLE_ARGS
-        basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = old
-
-
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
+from ansible_collections.linuxai.node.tests.unit.plugins.modules.module_harness import (
+    AnsibleExitJson, AnsibleFailJson, exit_json, fail_json, patch_module_args)
 
 
 @pytest.fixture
 def run(monkeypatch):
-    """run(module, args) -> (result, warnings); raises FailJson with the result on failure."""
+    """run(module, args) -> (result, warnings); raises AnsibleFailJson with the result on failure."""
     warnings = []
-
-    def exit_json(self, **kwargs):
-        raise ExitJson(kwargs)
-
-    def fail_json(self, **kwargs):
-        raise FailJson(kwargs)
     monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
     monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
     monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
@@ -54,7 +27,7 @@ def run(monkeypatch):
     def call(module, args):
         del warnings[:]
         with patch_module_args(args):
-            with pytest.raises(ExitJson) as exc:
+            with pytest.raises(AnsibleExitJson) as exc:
                 module.main()
         return exc.value.args[0], list(warnings)
     return call
@@ -80,7 +53,7 @@ def test_facts_warnings_are_emitted(run, build):
 
 
 def test_facts_missing_root_fails_clearly(run, tmp_path):
-    with pytest.raises(FailJson) as exc:
+    with pytest.raises(AnsibleFailJson) as exc:
         run(topology_facts, {'root': str(tmp_path / 'nope.tar.gz')})
     assert exc.value.args[0]['msg'] == 'root %s does not exist' % (tmp_path / 'nope.tar.gz')
 
@@ -93,7 +66,7 @@ def test_facts_live(run):
 
 
 def test_facts_rejects_unknown_options(run):
-    with pytest.raises(FailJson) as exc:
+    with pytest.raises(AnsibleFailJson) as exc:
         run(topology_facts, {'rooot': '/'})
     assert 'rooot' in exc.value.args[0]['msg']
 
@@ -139,12 +112,12 @@ def test_capture_live_records_the_architecture(run, tmp_path):
 
 
 def test_capture_errors(run, tmp_path):
-    with pytest.raises(FailJson) as exc:
+    with pytest.raises(AnsibleFailJson) as exc:
         run(topology_capture, {'dest': str(tmp_path / 'missing-dir' / 'x.tar.gz')})
     assert 'does not exist' in exc.value.args[0]['msg']
-    with pytest.raises(FailJson) as exc:
+    with pytest.raises(AnsibleFailJson) as exc:
         run(topology_capture, {'dest': str(tmp_path / 'x.tar.gz'), 'name': '../up'})
     assert 'single path component' in exc.value.args[0]['msg']
-    with pytest.raises(FailJson) as exc:
+    with pytest.raises(AnsibleFailJson) as exc:
         run(topology_capture, {'root': str(tmp_path / 'nothing')})
     assert exc.value.args[0]['msg'] == 'root %s does not exist' % (tmp_path / 'nothing')
