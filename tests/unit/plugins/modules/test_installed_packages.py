@@ -14,7 +14,8 @@ import pytest
 from ansible.module_utils import basic
 from ansible_collections.linuxai.node.plugins.modules import installed_packages
 
-from module_harness import AnsibleExitJson, AnsibleFailJson, exit_json, fail_json, patch_module_args
+from ansible_collections.linuxai.node.tests.unit.plugins.modules.module_harness import (
+    AnsibleExitJson, AnsibleFailJson, exit_json, fail_json, patch_module_args)
 
 
 @pytest.fixture(autouse=True)
