@@ -114,6 +114,18 @@ def detect_ostree(root="/"):
     return os.path.exists(_path(root, "run/ostree-booted"))
 
 
+def detect_kernels(root="/"):
+    """Releases of the installed kernels: /lib/modules/<release>/kernel belongs to the kernel package.
+
+    A container has /lib/modules of the host bind-mounted or none at all; either way no kernel package."""
+    modules = _path(root, "lib/modules")
+    try:
+        releases = os.listdir(modules)
+    except OSError:
+        return []
+    return sorted(r for r in releases if os.path.isdir(os.path.join(modules, r, "kernel")))
+
+
 def detect_environment(root="/"):
     container = detect_container(root)
     booted = detect_booted(root)
@@ -123,6 +135,7 @@ def detect_environment(root="/"):
         "booted": booted,
         "secure_boot": detect_secure_boot(root),
         "ostree": detect_ostree(root),
+        "kernels": detect_kernels(root),
         # Runtime changes (sysctl, modprobe, hugepages, reboot) only make sense here.
         "runtime_changes_allowed": container == "none" and booted,
     }

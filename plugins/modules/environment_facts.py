@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: environment_facts
-short_description: Detect where a node runs - container, booted systemd, Secure Boot, ostree
+short_description: Detect where a node runs - container, booted systemd, Secure Boot, ostree, installed kernels
 version_added: 0.1.0
 description:
   - Sets C(ansible_facts.linuxai_environment), which every role of the collection reads to
@@ -91,6 +91,15 @@ ansible_facts:
           type: bool
           returned: always
           sample: false
+        kernels:
+          description:
+            - Releases of the installed kernels, sorted (C(/lib/modules/RELEASE/kernel) exists; it belongs to the
+              kernel package). Empty in a container, which has no kernel of its own.
+            - The driver roles install headers and build DKMS modules for each of them.
+          type: list
+          elements: str
+          returned: always
+          sample: [6.1.0-37-amd64]
         runtime_changes_allowed:
           description: True on a booted system outside a container; roles apply runtime changes only then.
           type: bool

@@ -95,8 +95,22 @@ def test_environment_in_podman_container(tmp_path):
         "booted": True,
         "secure_boot": "unknown",
         "ostree": False,
+        "kernels": [],
         "runtime_changes_allowed": False,
     }
+
+
+def test_kernels_are_the_releases_with_a_kernel_directory(tmp_path):
+    write(tmp_path, "lib/modules/6.1.0-37-amd64/kernel/drivers/x.ko")
+    write(tmp_path, "lib/modules/6.12.48+deb13-amd64/kernel/fs/y.ko")
+    # Left over after the kernel package was removed: DKMS output only, no kernel.
+    write(tmp_path, "lib/modules/6.1.0-10-amd64/updates/dkms/nvidia.ko")
+    assert env.detect_kernels(str(tmp_path)) == ["6.1.0-37-amd64", "6.12.48+deb13-amd64"]
+    assert env.detect_environment(str(tmp_path))["kernels"] == ["6.1.0-37-amd64", "6.12.48+deb13-amd64"]
+
+
+def test_no_modules_directory_means_no_kernels(tmp_path):
+    assert env.detect_kernels(str(tmp_path)) == []
 
 
 def test_environment_on_booted_ostree_host(tmp_path):
