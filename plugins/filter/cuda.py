@@ -22,6 +22,11 @@ def cuda_nccl_conf(topology, overrides=None, relaxed_ordering='auto'):
     return _cuda.nccl_conf(_cuda.nccl_settings(topology, overrides, relaxed_ordering))
 
 
+def nvidia_cuda_repository(facts, base_url, key_url=None, key_fingerprint=None, variable='key_fingerprint'):
+    """NVIDIA's CUDA repository for the system of these facts, as linuxai.node.common's repository helper takes it."""
+    return _cuda.nvidia_repository(facts, base_url, key_url, key_fingerprint, variable)
+
+
 class FilterModule(object):
     def filters(self):
-        return filter_map(cuda_driver_compat, cuda_nccl_conf)
+        return filter_map(cuda_driver_compat, cuda_nccl_conf, nvidia_cuda_repository)

@@ -207,3 +207,50 @@ def nccl_conf(settings):
     lines = ['# Managed by linuxai.node.cuda_toolkit from the topology facts; set cuda_toolkit_nccl_conf to change it.']
     lines += ['%s=%s' % (key, value) for key, value in items]
     return '\n'.join(lines) + '\n'
+
+
+# NVIDIA's CUDA repository (developer.download.nvidia.com/compute/cuda/repos/<dir>/<arch>/): one
+# definition for nvidia_driver and cuda_toolkit, which both add it as linuxai-nvidia-cuda.
+# Directory names and architecture (sbsa for Arm servers) as the CUDA Installation Guide for Linux gives
+# them ("Network Repo Installation"); the signing keys since NVIDIA's 2022 key rotation, 3bf863cc for the
+# deb and D42D0685 for the rpm repositories (github.com/NVIDIA/cuda-repo-management/issues/4).
+NVIDIA_REPO_NAME = 'linuxai-nvidia-cuda'
+NVIDIA_REPO_KEYS = {
+    'Debian': ('3bf863cc.pub', 'EB693B3035CD5710E231E123A4B469963BF863CC'),
+    'RedHat': ('D42D0685.pub', '610C7B14E068A878070DA4E99CD0A493D42D0685'),
+}
+
+
+def nvidia_repo_dir(facts):
+    """debian12/x86_64, ubuntu2404/sbsa, rhel9/x86_64; '' where NVIDIA has no repository for the system."""
+    family = facts.get('os_family')
+    distribution = facts.get('distribution')
+    arch = 'sbsa' if facts.get('architecture') == 'aarch64' else facts.get('architecture')
+    if distribution == 'Debian':
+        name = 'debian%s' % facts.get('distribution_major_version')
+    elif distribution == 'Ubuntu':
+        name = 'ubuntu%s' % str(facts.get('distribution_version', '')).replace('.', '')
+    elif family == 'RedHat':
+        name = 'rhel%s' % facts.get('distribution_major_version')
+    else:
+        return ''
+    return '%s/%s' % (name, arch)
+
+
+def nvidia_repository(facts, base_url, key_url=None, key_fingerprint=None, variable='key_fingerprint'):
+    """The repository request of linuxai.node.common's repository helper; {} where there is none."""
+    directory = nvidia_repo_dir(facts)
+    key = NVIDIA_REPO_KEYS.get(facts.get('os_family'))
+    if not directory or not key:
+        return {}
+    url = '%s/%s/' % (str(base_url).rstrip('/'), directory)
+    return {
+        'name': NVIDIA_REPO_NAME,
+        'description': 'NVIDIA CUDA repository (%s)' % directory,
+        'uris': [url],
+        'suites': ['/'],
+        'key_url': key_url or url + key[0],
+        'key_fingerprint': re.sub('[^0-9A-Z]', '', str(key_fingerprint or key[1]).upper()),
+        'variable': variable,
+        'repo_gpgcheck': True,
+    }

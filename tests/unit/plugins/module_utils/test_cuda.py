@@ -147,3 +147,36 @@ def test_rendered_file(machine_facts):
 def test_bad_overrides(machine_facts, overrides, match):
     with pytest.raises(Exception, match=match):
         cuda_filters.FilterModule().filters()['cuda_nccl_conf'](machine_facts('hgx_h100'), overrides)
+
+
+def facts(distribution, family, major, version=None, architecture='x86_64'):
+    return {'distribution': distribution, 'os_family': family, 'distribution_major_version': major,
+            'distribution_version': version or major, 'architecture': architecture}
+
+
+@pytest.mark.parametrize('system, directory, key', [
+    (facts('Debian', 'Debian', '12'), 'debian12/x86_64', '3bf863cc.pub'),
+    (facts('Debian', 'Debian', '13', architecture='aarch64'), 'debian13/sbsa', '3bf863cc.pub'),
+    (facts('Ubuntu', 'Debian', '24', '24.04'), 'ubuntu2404/x86_64', '3bf863cc.pub'),
+    (facts('Rocky', 'RedHat', '9', '9.5'), 'rhel9/x86_64', 'D42D0685.pub'),
+    (facts('RedHat', 'RedHat', '8', '8.10', 'aarch64'), 'rhel8/sbsa', 'D42D0685.pub'),
+])
+def test_nvidia_repository_follows_the_system(system, directory, key):
+    repo = _cuda.nvidia_repository(system, 'https://mirror.example.com/cuda/repos/', variable='nvidia_driver_repo_key_fingerprint')
+    url = 'https://mirror.example.com/cuda/repos/%s/' % directory
+    assert repo == {
+        'name': 'linuxai-nvidia-cuda', 'description': 'NVIDIA CUDA repository (%s)' % directory,
+        'uris': [url], 'suites': ['/'], 'key_url': url + key,
+        'key_fingerprint': _cuda.NVIDIA_REPO_KEYS[system['os_family']][1],
+        'variable': 'nvidia_driver_repo_key_fingerprint', 'repo_gpgcheck': True}
+
+
+def test_nvidia_repository_takes_the_pins_it_is_given():
+    repo = _cuda.nvidia_repository(facts('Debian', 'Debian', '12'), 'http://m/', 'http://k/key.asc', 'eb69 3b30 35cd 5710 e231  e123 a4b4 6996 3bf8 63cc')
+    assert repo['key_url'] == 'http://k/key.asc'
+    assert repo['key_fingerprint'] == 'EB693B3035CD5710E231E123A4B469963BF863CC'
+
+
+def test_no_nvidia_repository_for_other_systems():
+    assert _cuda.nvidia_repository(facts('Archlinux', 'Archlinux', '0'), 'http://m') == {}
+    assert cuda_filters.nvidia_cuda_repository(facts('Debian', 'Debian', '13'), 'http://m')['uris'] == ['http://m/debian13/x86_64/']
