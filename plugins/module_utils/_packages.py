@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 # One line per package: fields separated by tabs (no package field holds a tab).
 DPKG_FORMAT = '${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\n'
 RPM_FORMAT = '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\n'
@@ -68,3 +70,25 @@ def parse_rpm(text):
             'source': 'rpm',
         })
     return packages
+
+
+# Kernel flavour metapackages (linux-image-amd64, linux-image-generic-hwe-24.04) bring the kernels to come;
+# their headers metapackage brings those kernels' headers. Not the signed/unsigned/extra-modules variants.
+_FLAVOUR = re.compile(r'^linux-image-([a-z][a-z0-9.-]*)$')
+_NOT_FLAVOUR = re.compile(r'^linux-image-(unsigned|extra|uc)-')
+
+
+def kernel_headers(packages, kernels, os_family, major_version=None):
+    """The headers packages DKMS needs: one per installed kernel, and the flavour metapackages' headers.
+
+    Empty without an installed kernel (a container): DKMS has nothing to build for."""
+    kernels = list(kernels or [])
+    if not kernels:
+        return []
+    if os_family == 'RedHat':
+        # kernel-devel-matched (EL9 on) pulls the devel package of every installed kernel, as kernels come.
+        extra = ['kernel-devel-matched'] if int(major_version or 0) >= 9 else ['kernel-devel']
+        return ['kernel-devel-' + k for k in kernels] + extra
+    flavours = sorted('linux-headers-' + _FLAVOUR.match(name).group(1) for name in packages or {}
+                      if _FLAVOUR.match(name) and not _NOT_FLAVOUR.match(name))
+    return ['linux-headers-' + k for k in kernels] + flavours

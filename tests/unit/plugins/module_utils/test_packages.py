@@ -60,3 +60,22 @@ def test_commands_ask_for_the_fields_the_parsers_read():
     assert dpkg[:2] == ["/usr/bin/dpkg-query", "--show"]
     assert dpkg[2] == "--showformat=${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\n"
     assert pk.rpm_command("/usr/bin/rpm")[-1].count("\t") == 4
+
+
+INSTALLED = {'linux-image-amd64': [{}], 'linux-image-6.1.0-37-amd64': [{}], 'linux-image-cloud-amd64': [{}],
+             'linux-image-unsigned-6.8.0-50-generic': [{}], 'linux-image-uc-generic': [{}], 'dpkg': [{}]}
+
+
+def test_kernel_headers_on_debian_are_per_kernel_and_per_flavour():
+    assert pk.kernel_headers(INSTALLED, ['6.1.0-37-amd64'], 'Debian', '12') == [
+        'linux-headers-6.1.0-37-amd64', 'linux-headers-amd64', 'linux-headers-cloud-amd64']
+
+
+def test_kernel_headers_on_rhel_follow_the_release():
+    assert pk.kernel_headers({}, ['5.14.0-570.el9.x86_64'], 'RedHat', '9') == [
+        'kernel-devel-5.14.0-570.el9.x86_64', 'kernel-devel-matched']
+    assert pk.kernel_headers({}, ['4.18.0-553.el8.x86_64'], 'RedHat', '8')[-1] == 'kernel-devel'
+
+
+def test_no_kernel_no_headers():
+    assert pk.kernel_headers(INSTALLED, [], 'Debian', '12') == []
