@@ -145,7 +145,11 @@ class Bench(object):
         """Inventory of bench nodes (all in cpu_nodes) with the transport's host variables."""
         hosts = dict((name, self.host_vars(name, transport)) for name in names)
         path = os.path.join(self.workdir, 'inventory-%s-%d.json' % (transport, len(names)))
-        return ['-i', write_json(path, {'all': {'children': {group: {'hosts': hosts}}}})]
+        # The nodes share this machine's network namespace: 16 dockerds setting up their bridge race each other
+        # for the host's iptables NAT chains ("No chain/target/match by that name") and some fail to start.
+        # Real nodes each have their own; the bench nodes run no containers, so Docker leaves iptables alone.
+        group_vars = {'container_runtime_docker_daemon_options': {'iptables': False}}
+        return ['-i', write_json(path, {'all': {'children': {group: {'hosts': hosts, 'vars': group_vars}}}})]
 
     def demo_inventory(self, names, transport):
         """inventories/demo (its groups and group_vars) plus a source that sets each node's transport:
