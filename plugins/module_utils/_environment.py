@@ -126,6 +126,11 @@ def detect_kernels(root="/"):
     return sorted(r for r in releases if os.path.isdir(os.path.join(modules, r, "kernel")))
 
 
+def detect_cgroup_v2(root="/"):
+    """True on the unified cgroup v2 hierarchy (cgroup.controllers exists only at a v2 root)."""
+    return os.path.exists(_path(root, "sys/fs/cgroup/cgroup.controllers"))
+
+
 def detect_environment(root="/"):
     container = detect_container(root)
     booted = detect_booted(root)
@@ -136,6 +141,7 @@ def detect_environment(root="/"):
         "secure_boot": detect_secure_boot(root),
         "ostree": detect_ostree(root),
         "kernels": detect_kernels(root),
+        "cgroup_v2": detect_cgroup_v2(root),
         # Runtime changes (sysctl, modprobe, hugepages, reboot) only make sense here.
         "runtime_changes_allowed": container == "none" and booted,
     }

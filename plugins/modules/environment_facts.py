@@ -100,6 +100,13 @@ ansible_facts:
           elements: str
           returned: always
           sample: [6.1.0-37-amd64]
+        cgroup_v2:
+          description:
+            - Whether the node runs the unified cgroup v2 hierarchy (C(/sys/fs/cgroup/cgroup.controllers) exists),
+              which the container engines' resource limits and rootless containers expect.
+          type: bool
+          returned: always
+          sample: true
         runtime_changes_allowed:
           description: True on a booted system outside a container; roles apply runtime changes only then.
           type: bool

@@ -96,8 +96,15 @@ def test_environment_in_podman_container(tmp_path):
         "secure_boot": "unknown",
         "ostree": False,
         "kernels": [],
+        "cgroup_v2": False,
         "runtime_changes_allowed": False,
     }
+
+
+def test_cgroup_v2_is_the_unified_hierarchy(tmp_path):
+    assert env.detect_cgroup_v2(str(tmp_path)) is False
+    write(tmp_path, "sys/fs/cgroup/cgroup.controllers", "cpu memory pids\n")
+    assert env.detect_cgroup_v2(str(tmp_path)) is True
 
 
 def test_kernels_are_the_releases_with_a_kernel_directory(tmp_path):
