@@ -17,6 +17,7 @@ description:
     governors and the kernel command line, and reports for each wanted setting its running
     value and whether it is in force (the drift report of the C(kernel_tuning) role).
   - Sysctl keys the running kernel lacks are returned in RV(missing_sysctls) with a warning.
+  - Also tells whether tuned is installed (RV(tuned_installed)), which decides how the tuning is applied.
   - Read-only; never changes the node.
 author:
   - linuxai.node maintainers (@linuxai)
@@ -102,7 +103,13 @@ in_force:
   description: True when every wanted setting is in force.
   returned: always
   type: bool
+tuned_installed:
+  description: Whether tuned's C(tuned-adm) is installed (C(/usr/sbin/tuned-adm) under O(root)).
+  returned: always
+  type: bool
 """
+
+import os
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.linuxai.node.plugins.module_utils._tuning_state import tuning_state
@@ -129,6 +136,7 @@ def main():
                           p["governor"], p["kernel_args"])
     if result["missing_sysctls"]:
         module.warn("The running kernel has no sysctl %s: skipped." % ", ".join(result["missing_sysctls"]))
+    result["tuned_installed"] = os.path.exists(os.path.join(p["root"], "usr/sbin/tuned-adm"))
     module.exit_json(changed=False, **result)
 
 
