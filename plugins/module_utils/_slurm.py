@@ -140,12 +140,13 @@ def slurm_node(topology, node_name, memory_mb=None, reserve_mb=None, gres_type=N
     if not node_name or not re.match(r'^[A-Za-z0-9][A-Za-z0-9._-]*$', str(node_name)):
         raise ValueError('a Slurm node name is letters, digits, ".", "_" and "-", not %r' % (node_name,))
     cpu = topology['cpu']
-    if memory_mb is None:
+    # ansible-core before 2.19 renders a template's none as '' (a captured tree has no /proc/meminfo).
+    if memory_mb is None or memory_mb == '':
         memory_mb = sum(int(node.get('memory_mb') or 0) for node in topology['numa'])
     memory_mb = int(memory_mb)
     if memory_mb <= 0:
         raise ValueError('the topology reports no memory; give memory_mb')
-    reserve = default_reserve_mb(memory_mb) if reserve_mb is None else int(reserve_mb)
+    reserve = default_reserve_mb(memory_mb) if reserve_mb is None or reserve_mb == '' else int(reserve_mb)
     if reserve < 0 or reserve >= memory_mb:
         raise ValueError('reserve_mb must be between 0 and the memory (%d MiB), not %s' % (memory_mb, reserve_mb))
     counts = {}

@@ -7,7 +7,20 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.testing import patch_module_args  # noqa: F401  pylint: disable=unused-import
+try:
+    from ansible.module_utils.testing import patch_module_args  # noqa: F401  pylint: disable=unused-import
+except ImportError:  # ansible-core before 2.19 has no testing helper: set the arguments AnsibleModule reads
+    import contextlib
+    import json
+    from unittest import mock
+
+    from ansible.module_utils import basic
+    from ansible.module_utils.common.text.converters import to_bytes
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        with mock.patch.object(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}))):
+            yield
 
 
 class AnsibleExitJson(Exception):

@@ -51,6 +51,8 @@ class TestSmtOff(object):
         gres = [line for line in slurm_gres_conf(facts).split('\n') if line.startswith('Name=gpu')]
         assert [line.split(' Cores=')[1].split(' ')[0] for line in gres] == ['0-15', '0-15', '16-31', '16-31']
         assert kubelet_reserved_cpus(facts) == '0,16'
+        # ansible-core before 2.19 passes a template's none as '': the same as no value.
+        assert slurm_node(facts, 'n1', memory_mb='', reserve_mb='') == slurm_node(facts, 'n1')
 
 
 def test_cpus_offline_in_the_middle_of_a_node(machine_tree):
