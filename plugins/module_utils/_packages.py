@@ -72,6 +72,27 @@ def parse_rpm(text):
     return packages
 
 
+def versionlock_command(dnf):
+    return [dnf, '-q', 'versionlock', 'list']
+
+
+# dnf versionlock prints an entry as name-epoch:version-release.arch (a glob where one was added so); a
+# leading "!" marks an exclude, not a hold.
+_VERSIONLOCK = re.compile(r'^(.+?)-[0-9]+:')
+
+
+def parse_versionlock(text):
+    """The package names dnf's versionlock holds, sorted, from `dnf -q versionlock list`."""
+    held = set()
+    for line in text.splitlines():
+        entry = line.strip()
+        if not entry or entry.startswith(('#', '!')):
+            continue
+        match = _VERSIONLOCK.match(entry)
+        held.add(match.group(1) if match else entry)
+    return sorted(held)
+
+
 # Kernel flavour metapackages (linux-image-amd64, linux-image-generic-hwe-24.04) bring the kernels to come;
 # their headers metapackage brings those kernels' headers. Not the signed/unsigned/extra-modules variants.
 _FLAVOUR = re.compile(r'^linux-image-([a-z][a-z0-9.-]*)$')

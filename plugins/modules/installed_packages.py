@@ -19,7 +19,8 @@ description:
   - On Debian and Ubuntu it reads dpkg's database with one C(dpkg-query) call instead of opening python-apt's
     cache of every package the configured repositories list, which M(ansible.builtin.package_facts) does and
     which takes seconds on a node with a few repositories. On RHEL and Rocky it runs one C(rpm --query --all).
-  - Also returns the packages dpkg holds, as C(apt-mark showhold) lists them.
+  - Also returns the held packages, as C(apt-mark showhold) lists them on dpkg and, with O(versionlock),
+    as dnf's versionlock plugin lists them on rpm.
   - Reads only; never changes the node.
 author:
   - linuxai.node maintainers (@linuxai)
@@ -30,6 +31,14 @@ options:
     type: str
     choices: [auto, dpkg, rpm]
     default: auto
+  versionlock:
+    description:
+      - On rpm, also read the packages dnf's versionlock plugin holds, with one C(dnf -q versionlock list)
+        (dnf loads its plugins, so this costs a second or two; off by default).
+      - Where dnf or its versionlock plugin is missing, RV(held_read) is V(false).
+      - No effect on dpkg, whose holds are always read.
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
@@ -56,6 +65,15 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ ansible_facts['packages']['nvidia-driver-cuda'][0]['version'] }}"
   when: "'nvidia-driver-cuda' in ansible_facts['packages']"
+
+- name: Read the installed packages and the holds, dnf's versionlock included on RHEL and Rocky
+  linuxai.node.installed_packages:
+    versionlock: true
+  register: installed
+
+- name: Show the held packages
+  ansible.builtin.debug:
+    msg: "{{ installed.held if installed.held_read else 'holds not readable (no versionlock plugin)' }}"
 """
 
 RETURN = r"""
@@ -73,11 +91,19 @@ ansible_facts:
       type: dict
       sample: {"nvidia-driver-cuda": [{"name": "nvidia-driver-cuda", "version": "580.95.05-1", "arch": "amd64", "source": "apt"}]}
 held:
-  description: Packages dpkg holds (selection C(hold)), sorted; empty on rpm, where holds are dnf's versionlock.
+  description:
+    - Held packages, sorted. On dpkg those whose selection is C(hold); on rpm those dnf's versionlock holds
+      (with O(versionlock)), as their package names.
+    - Empty where RV(held_read) is V(false).
   returned: always
   type: list
   elements: str
   sample: [nvidia-driver-cuda, nvidia-kernel-open-dkms]
+held_read:
+  description: Whether RV(held) was read; V(false) on rpm without O(versionlock) or where C(dnf -q versionlock list) failed.
+  returned: always
+  type: bool
+  sample: true
 manager:
   description: The package database read.
   returned: always
@@ -90,13 +116,18 @@ from ansible_collections.linuxai.node.plugins.module_utils._packages import (
     dpkg_command,
     parse_dpkg,
     parse_rpm,
+    parse_versionlock,
     rpm_command,
+    versionlock_command,
 )
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(manager=dict(type="str", choices=["auto", "dpkg", "rpm"], default="auto")),
+        argument_spec=dict(
+            manager=dict(type="str", choices=["auto", "dpkg", "rpm"], default="auto"),
+            versionlock=dict(type="bool", default=False),
+        ),
         supports_check_mode=True,
     )
     manager = module.params["manager"]
@@ -110,6 +141,7 @@ def main():
         if rc != 0:
             module.fail_json(msg="dpkg-query failed: %s" % (err or out).strip(), rc=rc)
         packages, held = parse_dpkg(out)
+        held_read = True
     else:
         rpm = module.get_bin_path("rpm")
         if not rpm:
@@ -117,8 +149,14 @@ def main():
         rc, out, err = module.run_command(rpm_command(rpm), environ_update={"LC_ALL": "C"})
         if rc != 0:
             module.fail_json(msg="rpm failed: %s" % (err or out).strip(), rc=rc)
-        packages, held = parse_rpm(out), []
-    module.exit_json(changed=False, manager=manager, held=held, ansible_facts={"packages": packages})
+        packages, held, held_read = parse_rpm(out), [], False
+        dnf = module.get_bin_path("dnf") if module.params["versionlock"] else None
+        if dnf:
+            rc, out, err = module.run_command(versionlock_command(dnf), environ_update={"LC_ALL": "C"})
+            if rc == 0:
+                held, held_read = parse_versionlock(out), True
+    module.exit_json(changed=False, manager=manager, held=held, held_read=held_read,
+                     ansible_facts={"packages": packages})
 
 
 if __name__ == "__main__":

@@ -79,3 +79,16 @@ def test_kernel_headers_on_rhel_follow_the_release():
 
 def test_no_kernel_no_headers():
     assert pk.kernel_headers(INSTALLED, [], 'Debian', '12') == []
+
+
+def test_versionlock_names_without_epoch_version_or_excludes():
+    out = ("nvidia-driver-cuda-3:580.95.05-1.el9.*\n"
+           "kmod-nvidia-open-dkms-3:580.95.05-1.el9.x86_64\n"
+           "!kernel-0:5.14.0-570.el9.*\n"
+           "\n"
+           "cuda-toolkit*\n")
+    assert pk.parse_versionlock(out) == ["cuda-toolkit*", "kmod-nvidia-open-dkms", "nvidia-driver-cuda"]
+
+
+def test_versionlock_command_is_quiet_list():
+    assert pk.versionlock_command("/usr/bin/dnf") == ["/usr/bin/dnf", "-q", "versionlock", "list"]

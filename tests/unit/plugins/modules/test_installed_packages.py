@@ -79,3 +79,21 @@ def test_no_package_database_names_the_option(monkeypatch):
     for manager in ("dpkg", "auto"):
         result = run({"manager": manager})
         assert result["failed"] and result["msg"].startswith("manager: ")
+
+
+def test_rpm_with_versionlock_reads_dnfs_holds(tmp_path, monkeypatch):
+    fake_bin(tmp_path, "rpm", "printf 'nvidia-driver\\t3\\t580.95.05\\t1.el9\\tx86_64\\n'\n")
+    fake_bin(tmp_path, "dnf", "[ \"$*\" = '-q versionlock list' ] || exit 9\n"
+                              "printf 'nvidia-driver-3:580.95.05-1.el9.*\\nkmod-nvidia-open-dkms-3:580.95.05-1.el9.*\\n'\n")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = run({"manager": "rpm", "versionlock": True})
+    assert result["held_read"] and result["held"] == ["kmod-nvidia-open-dkms", "nvidia-driver"]
+
+
+def test_rpm_without_versionlock_plugin_says_holds_were_not_read(tmp_path, monkeypatch):
+    fake_bin(tmp_path, "rpm", "printf 'bash\\t(none)\\t5.1.8\\t9.el9\\tx86_64\\n'\n")
+    fake_bin(tmp_path, "dnf", "echo 'No such command: versionlock.' >&2; exit 2\n")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = run({"manager": "rpm", "versionlock": True})
+    assert not result["held_read"] and result["held"] == []
+    assert not run({"manager": "rpm"})["held_read"]
