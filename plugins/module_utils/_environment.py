@@ -131,6 +131,19 @@ def detect_cgroup_v2(root="/"):
     return os.path.exists(_path(root, "sys/fs/cgroup/cgroup.controllers"))
 
 
+def detect_apt_lists_updated(root="/"):
+    """When apt's package lists were last updated, in seconds since the epoch; 0 without apt.
+
+    The time ansible.builtin.apt's cache_valid_time compares: the mtime of apt's update-success stamp where
+    it exists, else of the lists directory."""
+    for rel in ("var/lib/apt/periodic/update-success-stamp", "var/lib/apt/lists"):
+        try:
+            return int(os.stat(_path(root, rel)).st_mtime)
+        except OSError:
+            continue
+    return 0
+
+
 def detect_environment(root="/"):
     container = detect_container(root)
     booted = detect_booted(root)
@@ -142,6 +155,7 @@ def detect_environment(root="/"):
         "ostree": detect_ostree(root),
         "kernels": detect_kernels(root),
         "cgroup_v2": detect_cgroup_v2(root),
+        "apt_lists_updated": detect_apt_lists_updated(root),
         # Runtime changes (sysctl, modprobe, hugepages, reboot) only make sense here.
         "runtime_changes_allowed": container == "none" and booted,
     }

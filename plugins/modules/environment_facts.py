@@ -107,6 +107,15 @@ ansible_facts:
           type: bool
           returned: always
           sample: true
+        apt_lists_updated:
+          description:
+            - When apt's package lists were last updated, in seconds since the epoch (the mtime of
+              C(/var/lib/apt/periodic/update-success-stamp), else of C(/var/lib/apt/lists), which
+              M(ansible.builtin.apt)'s O(ansible.builtin.apt#module:cache_valid_time) compares); V(0) without apt.
+            - The shared preflight refreshes the lists only when they are older than a day.
+          type: int
+          returned: always
+          sample: 1764662400
         runtime_changes_allowed:
           description: True on a booted system outside a container; roles apply runtime changes only then.
           type: bool

@@ -17,7 +17,8 @@ description:
     governors and the kernel command line, and reports for each wanted setting its running
     value and whether it is in force (the drift report of the C(kernel_tuning) role).
   - Sysctl keys the running kernel lacks are returned in RV(missing_sysctls) with a warning.
-  - Also tells whether tuned is installed (RV(tuned_installed)), which decides how the tuning is applied.
+  - Also tells whether tuned is installed (RV(tuned_installed)), which decides how the tuning is applied, and
+    whether the sysctl tool is (RV(sysctl_installed)), so that a configured node skips its install.
   - Read-only; never changes the node.
 author:
   - linuxai.node maintainers (@linuxai)
@@ -107,6 +108,10 @@ tuned_installed:
   description: Whether tuned's C(tuned-adm) is installed (C(/usr/sbin/tuned-adm) under O(root)).
   returned: always
   type: bool
+sysctl_installed:
+  description: Whether the C(sysctl) tool is installed (C(/usr/sbin/sysctl) or C(/sbin/sysctl) under O(root)).
+  returned: always
+  type: bool
 """
 
 import os
@@ -137,6 +142,7 @@ def main():
     if result["missing_sysctls"]:
         module.warn("The running kernel has no sysctl %s: skipped." % ", ".join(result["missing_sysctls"]))
     result["tuned_installed"] = os.path.exists(os.path.join(p["root"], "usr/sbin/tuned-adm"))
+    result["sysctl_installed"] = any(os.path.exists(os.path.join(p["root"], rel)) for rel in ("usr/sbin/sysctl", "sbin/sysctl"))
     module.exit_json(changed=False, **result)
 
 

@@ -97,6 +97,7 @@ def test_environment_in_podman_container(tmp_path):
         "ostree": False,
         "kernels": [],
         "cgroup_v2": False,
+        "apt_lists_updated": 0,
         "runtime_changes_allowed": False,
     }
 
@@ -105,6 +106,16 @@ def test_cgroup_v2_is_the_unified_hierarchy(tmp_path):
     assert env.detect_cgroup_v2(str(tmp_path)) is False
     write(tmp_path, "sys/fs/cgroup/cgroup.controllers", "cpu memory pids\n")
     assert env.detect_cgroup_v2(str(tmp_path)) is True
+
+
+def test_apt_lists_updated_is_the_time_apt_cache_valid_time_compares(tmp_path):
+    assert env.detect_apt_lists_updated(str(tmp_path)) == 0
+    write(tmp_path, "var/lib/apt/lists/lock")
+    os.utime(str(tmp_path / "var/lib/apt/lists"), (1700000000, 1700000000))
+    assert env.detect_apt_lists_updated(str(tmp_path)) == 1700000000
+    write(tmp_path, "var/lib/apt/periodic/update-success-stamp")
+    os.utime(str(tmp_path / "var/lib/apt/periodic/update-success-stamp"), (1800000000, 1800000000))
+    assert env.detect_apt_lists_updated(str(tmp_path)) == 1800000000
 
 
 def test_kernels_are_the_releases_with_a_kernel_directory(tmp_path):
