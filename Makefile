@@ -30,12 +30,12 @@ SCENARIOS = $(if $(SCENARIO),$(SCENARIO),$(sort $(patsubst molecule/%/molecule.y
 MOLECULE_BASE = -c molecule/config.yml $(if $(LINUXAI_PLATFORM),-c molecule/platforms/$(LINUXAI_PLATFORM).yml)
 
 .PHONY: help test lint sanity units molecule images demo demo-clean bench build package-test \
-        setup venv collections host-packages clean matrix
+        setup venv collections host-packages clean matrix ee release release-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-test: setup lint sanity units package-test images molecule matrix ## Everything CI runs
+test: setup lint sanity units release-check images molecule matrix ## Everything CI runs
 	@echo "make test: all steps passed"
 
 setup: venv collections ## Python tools and collections
@@ -90,12 +90,21 @@ matrix: setup ## Sanity and units on every other ansible-core of the support ran
 build: setup ## Build the collection tarball into .build/
 	ansible-galaxy collection build --force --output-path $(BUILD) .
 
-package-test: build ## Install the built tarball offline and list its plugins
-	@rm -rf $(BUILD)/install && mkdir -p $(BUILD)/install
-	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/install ansible-galaxy collection install --offline --no-deps --force \
-	  -p $(BUILD)/install $(BUILD)/linuxai-node-*.tar.gz
-	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/install ansible-doc -l linuxai.node | tee $(BUILD)/ansible-doc.txt
-	@grep -q '^linuxai.node.environment_facts' $(BUILD)/ansible-doc.txt
+COLLECTION_VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
+TARBALL = $(BUILD)/linuxai-node-$(COLLECTION_VERSION).tar.gz
+
+package-test: build ## The built tarball as users get it: offline install, ansible-doc of every plugin and role entry point, playbooks by collection name
+	@tests/tools/package-test.sh $(TARBALL)
+
+ee: package-test ## Execution environment build context in .build/ee (ansible-builder create), checked; docs/releasing.md
+	@tests/tools/ee.sh $(TARBALL)
+
+VERSION ?=
+release: setup ## Release VERSION=x.y.z: galaxy.yml, changelog, tarball tested, execution environment context (commits nothing)
+	@tests/tools/release.sh "$(VERSION)"
+
+release-check: setup ## Rehearse a release in a temporary copy (make test runs it)
+	@tests/tools/release.sh --rehearse
 
 demo: setup images ## Three local container nodes (HGX H100 and MI300X replays, a CPU node) provisioned in parallel by playbooks/site.yml
 	@tests/tools/demo.sh up
