@@ -30,12 +30,12 @@ SCENARIOS = $(if $(SCENARIO),$(SCENARIO),$(sort $(patsubst molecule/%/molecule.y
 MOLECULE_BASE = -c molecule/config.yml $(if $(LINUXAI_PLATFORM),-c molecule/platforms/$(LINUXAI_PLATFORM).yml)
 
 .PHONY: help test lint sanity units molecule images demo demo-clean bench build package-test \
-        setup venv collections host-packages clean matrix ee release release-check
+        setup venv collections host-packages clean matrix molecule-and-matrix ee release release-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-test: setup lint sanity units release-check images molecule matrix ## Everything CI runs
+test: setup lint sanity units release-check images molecule-and-matrix ## Everything CI runs
 	@echo "make test: all steps passed"
 
 setup: venv collections ## Python tools and collections
@@ -77,6 +77,10 @@ units: setup ## pytest unit tests of the plugins, and the local (container-free)
 
 molecule: setup $(if $(LINUXAI_PLATFORM),,images) ## Molecule scenarios (SCENARIO=name for one; MOLECULE_JOBS=n at a time)
 	@MOLECULE_BASE="$(MOLECULE_BASE)" tests/tools/molecule-run.sh $(SCENARIOS)
+
+# make test: the scenarios and the matrix side by side (tests/tools/molecule-and-matrix.sh)
+molecule-and-matrix: setup images
+	@MOLECULE_BASE="$(MOLECULE_BASE)" tests/tools/molecule-and-matrix.sh "$(MATRIX)" $(SCENARIOS)
 
 # MATRIX=X.Y for one version; MATRIX_SANITY_ARGS narrows ansible-test sanity (e.g. --test validate-modules).
 MATRIX ?=
