@@ -14,21 +14,11 @@ import pytest
 from ansible.module_utils import basic
 from ansible_collections.linuxai.node.plugins.modules import installed_packages
 
-from ansible_collections.linuxai.node.tests.unit.plugins.modules.module_harness import (
-    AnsibleExitJson, AnsibleFailJson, exit_json, fail_json, patch_module_args)
-
-
-@pytest.fixture(autouse=True)
-def module_exits(monkeypatch):
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+from ansible_collections.linuxai.node.tests.unit.plugins.modules.module_harness import run_module
 
 
 def run(args=None):
-    with patch_module_args(args or {}):
-        with pytest.raises((AnsibleExitJson, AnsibleFailJson)) as outcome:
-            installed_packages.main()
-    return outcome.value.args[0]
+    return run_module(installed_packages.main, args)
 
 
 @pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="needs dpkg-query (Debian/Ubuntu)")

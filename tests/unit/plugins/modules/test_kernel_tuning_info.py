@@ -6,26 +6,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import pytest
-
-from ansible.module_utils import basic
 from ansible_collections.linuxai.node.plugins.modules import kernel_tuning_info
-
-from ansible_collections.linuxai.node.tests.unit.plugins.modules.module_harness import (
-    AnsibleExitJson, AnsibleFailJson, exit_json, fail_json, patch_module_args)
-
-
-@pytest.fixture(autouse=True)
-def module_exits(monkeypatch):
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+from ansible_collections.linuxai.node.tests.unit.plugins.modules.module_harness import run_module
 
 
 def run(args):
-    with patch_module_args(args):
-        with pytest.raises((AnsibleExitJson, AnsibleFailJson)) as outcome:
-            kernel_tuning_info.main()
-    return outcome.value.args[0]
+    return run_module(kernel_tuning_info.main, args)
 
 
 def touch(root, rel, text=""):
