@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.linuxai.node.plugins.module_utils import _driver_choice as choice
+from ansible_collections.linuxai.node.plugins.module_utils import _validation
 from ansible_collections.linuxai.node.plugins.plugin_utils._filter import filter_map
 
 
@@ -32,6 +33,12 @@ def nvidia_driver_version(value):
     return choice.driver_version(value)
 
 
+def nvidia_driver_package(packages):
+    """The installed package that carries the driver's version, and that version."""
+    name, version = _validation.package_version(packages, _validation.NVIDIA_USERSPACE)
+    return {'name': name or '', 'version': version or ''}
+
+
 def nvidia_dkms_report(text, kernels, module_regex=choice.DRIVER_DKMS_MODULE):
     """Kernels with and without the driver's DKMS module, from ``dkms status``."""
     return choice.dkms_report(text, kernels, module_regex)
@@ -45,4 +52,4 @@ def nvidia_dkms_log_errors(text, limit=20):
 class FilterModule(object):
     def filters(self):
         return filter_map(nvidia_kernel_modules, nvidia_fabric_manager, nvidia_reboot_needed, nvidia_driver_version,
-                          nvidia_dkms_report, nvidia_dkms_log_errors)
+                          nvidia_driver_package, nvidia_dkms_report, nvidia_dkms_log_errors)

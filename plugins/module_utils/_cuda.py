@@ -135,8 +135,10 @@ def compatibility(toolkit, driver, forward_compat=False):
     if forward_compat:
         result.update(status='forward', message=(
             'CUDA %s needs driver %s or newer and driver %s is older: it runs only through the CUDA '
-            'forward-compatibility package (cuda-compat-%d-%d) on data-centre GPUs with a driver branch '
-            'NVIDIA supports for it (cuda_toolkit_forward_compat is true).' % (name, native, drv, major, minor)))
+            'forward-compatibility package cuda-compat-%d-%d, which the role installs from NVIDIA\'s repository into '
+            'the toolkit\'s directory (cuda_toolkit_forward_compat is true). Applications load it through '
+            'LD_LIBRARY_PATH, on data-centre GPUs only, as NVIDIA\'s Forward Compatibility guide describes.'
+            % (name, native, drv, major, minor)))
         return result
     result.update(status='error', ok=False, message=(
         'CUDA %s needs NVIDIA driver %s or newer (%s or newer under minor-version compatibility), but the '
@@ -212,12 +214,22 @@ def nccl_conf(settings):
 # NVIDIA's CUDA repository (developer.download.nvidia.com/compute/cuda/repos/<dir>/<arch>/): one
 # definition for nvidia_driver and cuda_toolkit, which both add it as linuxai-nvidia-cuda.
 # Directory names and architecture (sbsa for Arm servers) as the CUDA Installation Guide for Linux gives
-# them ("Network Repo Installation"); the signing keys since NVIDIA's 2022 key rotation, 3bf863cc for the
-# deb and D42D0685 for the rpm repositories (github.com/NVIDIA/cuda-repo-management/issues/4).
+# them ("Network Repo Installation"). Each repository is signed by the key its directory publishes:
+# 3bf863cc (deb) and D42D0685 (rpm) since NVIDIA's 2022 rotation (github.com/NVIDIA/cuda-repo-management,
+# SIGNATURES.md and issue #4); debian13, new in 2025, has its own key 8793F200 ("only a new key for Debian 13",
+# cuda-repo-management issue #39; its table of active keys). rhel10 publishes CDF6BA43.pub, whose full
+# fingerprint NVIDIA does not print: it has no default, and the role asks for the pin.
 NVIDIA_REPO_NAME = 'linuxai-nvidia-cuda'
+_DEB_KEY = ('3bf863cc.pub', 'EB693B3035CD5710E231E123A4B469963BF863CC')
+_RPM_KEY = ('D42D0685.pub', '610C7B14E068A878070DA4E99CD0A493D42D0685')
 NVIDIA_REPO_KEYS = {
-    'Debian': ('3bf863cc.pub', 'EB693B3035CD5710E231E123A4B469963BF863CC'),
-    'RedHat': ('D42D0685.pub', '610C7B14E068A878070DA4E99CD0A493D42D0685'),
+    'debian12': _DEB_KEY,
+    'debian13': ('8793F200.pub', '02182E60104FCDC26EAE1B8597A5D4CB8793F200'),
+    'ubuntu2204': _DEB_KEY,
+    'ubuntu2404': _DEB_KEY,
+    'rhel8': _RPM_KEY,
+    'rhel9': _RPM_KEY,
+    'rhel10': ('CDF6BA43.pub', ''),
 }
 
 
@@ -238,18 +250,21 @@ def nvidia_repo_dir(facts):
 
 
 def nvidia_repository(facts, base_url, key_url=None, key_fingerprint=None, variable='key_fingerprint'):
-    """The repository request of linuxai.node.common's repository helper; {} where there is none."""
+    """The repository request of linuxai.node.common's repository helper; {} where there is none.
+
+    A directory without a known key (a release newer than the table) gets an empty key URL and pin, which
+    the repository helper refuses, naming ``variable``."""
     directory = nvidia_repo_dir(facts)
-    key = NVIDIA_REPO_KEYS.get(facts.get('os_family'))
-    if not directory or not key:
+    if not directory:
         return {}
+    key = NVIDIA_REPO_KEYS.get(directory.split('/')[0], ('', ''))
     url = '%s/%s/' % (str(base_url).rstrip('/'), directory)
     return {
         'name': NVIDIA_REPO_NAME,
         'description': 'NVIDIA CUDA repository (%s)' % directory,
         'uris': [url],
         'suites': ['/'],
-        'key_url': key_url or url + key[0],
+        'key_url': key_url or (url + key[0] if key[0] else ''),
         'key_fingerprint': re.sub('[^0-9A-Z]', '', str(key_fingerprint or key[1]).upper()),
         'variable': variable,
         'repo_gpgcheck': True,

@@ -107,9 +107,16 @@ def kernel_headers(packages, kernels, os_family, major_version=None):
     if not kernels:
         return []
     if os_family == 'RedHat':
-        # kernel-devel-matched (EL9 on) pulls the devel package of every installed kernel, as kernels come.
-        extra = ['kernel-devel-matched'] if int(major_version or 0) >= 9 else ['kernel-devel']
-        return ['kernel-devel-' + k for k in kernels] + extra
+        # kernel-devel-matched (EL9 on) pulls the devel package of every installed kernel, as kernels come. The
+        # 64k-page aarch64 kernels (uname -r ending in +64k, as on Grace) are the kernel-64k package, whose headers
+        # are kernel-64k-devel-<version> (and kernel-64k-devel-matched), not kernel-devel.
+        wanted, flavours = [], set()
+        for release in kernels:
+            flavour = 'kernel-64k' if release.endswith('+64k') else 'kernel'
+            flavours.add(flavour)
+            wanted.append('%s-devel-%s' % (flavour, release[:-len('+64k')] if flavour == 'kernel-64k' else release))
+        matched = '-devel-matched' if int(major_version or 0) >= 9 else '-devel'
+        return wanted + [flavour + matched for flavour in sorted(flavours)]
     flavours = sorted('linux-headers-' + _FLAVOUR.match(name).group(1) for name in packages or {}
                       if _FLAVOUR.match(name) and not _NOT_FLAVOUR.match(name))
     return ['linux-headers-' + k for k in kernels] + flavours

@@ -110,9 +110,9 @@ def repositories(facts, rocm_version, amdgpu_version, base_url='https://repo.rad
 
     ``facts`` holds distribution, os_family, distribution_major_version, distribution_version and
     distribution_release. apt: ``<base>/amdgpu/<driver>/ubuntu <suite> main``, ``<base>/rocm/apt/<rocm>
-    <suite> main`` and ``<base>/graphics/<rocm>/ubuntu <suite> main``. dnf (RHEL ``rhel``, Rocky and
-    others ``el``, as AMD names the trees): ``<base>/amdgpu/<driver>/<el>/<major.minor>/main/x86_64/``,
-    ``<base>/rocm/<el><major>/<rocm>/main`` and ``<base>/graphics/<rocm>/<el>/<major.minor>/main/x86_64/``.
+    <suite> main`` and ``<base>/graphics/<rocm>/ubuntu <suite> main``. dnf (RHEL, Rocky and the other
+    rebuilds alike): ``<base>/amdgpu/<driver>/el/<major.minor>/main/x86_64/``,
+    ``<base>/rocm/el<major>/<rocm>/main`` and ``<base>/graphics/<rocm>/el/<major.minor>/main/x86_64/``.
     """
     _check_versions(rocm_version, amdgpu_version)
     base = str(base_url or 'https://repo.radeon.com').rstrip('/')
@@ -138,7 +138,9 @@ def repositories(facts, rocm_version, amdgpu_version, base_url='https://repo.rad
                 repo.update(key)
                 repos.append(repo)
     elif family == 'RedHat':
-        tree = 'rhel' if facts.get('distribution') == 'RedHat' else 'el'
+        # One "el" tree for RHEL and its rebuilds (ROCm install guide, "Package manager installation", RHEL:
+        # rocm/el9/<rocm>/main, amdgpu/<driver>/el/9.6/main/x86_64); rocm/rhel9 holds EL8-built packages.
+        tree = 'el'
         major = str(facts.get('distribution_major_version', ''))
         version = str(facts.get('distribution_version', ''))
         if not re.match(r'^[0-9]+\.[0-9]+$', version):

@@ -15,11 +15,11 @@ import re
 
 STATUSES = ('pass', 'fail', 'warn', 'skipped')
 
-# Userspace packages whose version is the driver's, most specific first (Debian, NVIDIA's repository,
-# Ubuntu, RHEL).
+# Userspace packages whose version is the driver's, most specific first: Debian, NVIDIA's repository
+# (branch-suffixed names up to R580, unversioned from R590), Ubuntu's -server branches, RHEL.
 NVIDIA_USERSPACE = (
-    r'^nvidia-driver-cuda$', r'^libcuda1$', r'^nvidia-smi$', r'^libnvidia-compute-[0-9]+(-server)?$',
-    r'^nvidia-utils-[0-9]+(-server)?$', r'^nvidia-driver-cuda-libs$', r'^nvidia-driver-libs$',
+    r'^nvidia-driver-cuda$', r'^libcuda1$', r'^nvidia-smi$', r'^libnvidia-compute(-[0-9]+)?(-server)?$',
+    r'^nvidia-utils(-[0-9]+)?(-server)?$', r'^nvidia-driver-cuda-libs$', r'^nvidia-driver-libs$',
 )
 AMDGPU_DKMS = (r'^amdgpu-dkms$',)
 

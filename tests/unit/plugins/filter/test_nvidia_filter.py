@@ -22,7 +22,7 @@ HGX = {'gpus': [{'vendor': 'nvidia', 'architecture': 'hopper', 'class': '030200'
 def test_every_filter_has_its_documentation():
     here = os.path.dirname(nvidia.__file__)
     assert sorted(FILTERS) == sorted(n for n in FILTERS if os.path.isfile(os.path.join(here, n + '.yml')))
-    assert len(FILTERS) == 6
+    assert len(FILTERS) == 7
 
 
 def test_filters_accept_the_facts_as_ansible_gives_them():
@@ -31,6 +31,7 @@ def test_filters_accept_the_facts_as_ansible_gives_them():
     assert FILTERS['nvidia_reboot_needed']('580.95.05-1', '575.57.08')['required']
     assert FILTERS['nvidia_driver_version']('3:580.95.05-1.el9') == '580.95.05'
     assert FILTERS['nvidia_dkms_report']('nvidia/580.95.05, 6.8.0-45-generic, x86_64: installed', ['6.8.0-45-generic'])['missing'] == []
+    assert FILTERS['nvidia_driver_package']({}) == {'name': '', 'version': ''}
     assert FILTERS['nvidia_dkms_log_errors']('ok\nfatal error: x.h: No such file') == ['fatal error: x.h: No such file']
 
 
@@ -42,3 +43,16 @@ def test_filters_accept_the_facts_as_ansible_gives_them():
 def test_bad_arguments_raise_filter_errors(name, args):
     with pytest.raises(AnsibleFilterError, match=name):
         FILTERS[name](*args)
+
+
+@pytest.mark.parametrize('name, version, driver', [
+    ('libnvidia-compute-580-server', '580.95.05-0ubuntu0.24.04.2', '580.95.05'),
+    ('libnvidia-compute', '590.44.01-1ubuntu1', '590.44.01'),
+    ('libnvidia-compute-575', '575.57.08-0ubuntu1', '575.57.08'),
+    ('nvidia-utils-580-server', '580.95.05-0ubuntu0.24.04.2', '580.95.05'),
+    ('nvidia-driver-cuda', '3:580.95.05-1.el9', '580.95.05'),
+    ('libcuda1', '550.163.01-2', '550.163.01'),
+])
+def test_the_driver_package_of_every_source(name, version, driver):
+    packages = {name: [{'version': version}], 'libnvidia-common-580': [{'version': '580.95.05-1'}]}
+    assert FILTERS['nvidia_driver_package'](packages) == {'name': name, 'version': driver}

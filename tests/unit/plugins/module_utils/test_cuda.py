@@ -154,20 +154,32 @@ def facts(distribution, family, major, version=None, architecture='x86_64'):
             'distribution_version': version or major, 'architecture': architecture}
 
 
+DEB_KEY = ('3bf863cc.pub', 'EB693B3035CD5710E231E123A4B469963BF863CC')
+RPM_KEY = ('D42D0685.pub', '610C7B14E068A878070DA4E99CD0A493D42D0685')
+
+
+# Each directory's key as NVIDIA publishes it (cuda-repo-management: SIGNATURES.md, issue #39, table of keys).
 @pytest.mark.parametrize('system, directory, key', [
-    (facts('Debian', 'Debian', '12'), 'debian12/x86_64', '3bf863cc.pub'),
-    (facts('Debian', 'Debian', '13', architecture='aarch64'), 'debian13/sbsa', '3bf863cc.pub'),
-    (facts('Ubuntu', 'Debian', '24', '24.04'), 'ubuntu2404/x86_64', '3bf863cc.pub'),
-    (facts('Rocky', 'RedHat', '9', '9.5'), 'rhel9/x86_64', 'D42D0685.pub'),
-    (facts('RedHat', 'RedHat', '8', '8.10', 'aarch64'), 'rhel8/sbsa', 'D42D0685.pub'),
+    (facts('Debian', 'Debian', '12'), 'debian12/x86_64', DEB_KEY),
+    (facts('Debian', 'Debian', '13'), 'debian13/x86_64', ('8793F200.pub', '02182E60104FCDC26EAE1B8597A5D4CB8793F200')),
+    (facts('Debian', 'Debian', '13', architecture='aarch64'), 'debian13/sbsa',
+     ('8793F200.pub', '02182E60104FCDC26EAE1B8597A5D4CB8793F200')),
+    (facts('Ubuntu', 'Debian', '22', '22.04'), 'ubuntu2204/x86_64', DEB_KEY),
+    (facts('Ubuntu', 'Debian', '24', '24.04'), 'ubuntu2404/x86_64', DEB_KEY),
+    (facts('Rocky', 'RedHat', '9', '9.5'), 'rhel9/x86_64', RPM_KEY),
+    (facts('RedHat', 'RedHat', '8', '8.10', 'aarch64'), 'rhel8/sbsa', RPM_KEY),
+    # rhel10's key file is known, its fingerprint is not printed by NVIDIA: no default pin.
+    (facts('RedHat', 'RedHat', '10', '10.0'), 'rhel10/x86_64', ('CDF6BA43.pub', '')),
+    # A release newer than the table: neither key file nor pin, so the repository helper asks for both.
+    (facts('Ubuntu', 'Debian', '26', '26.04'), 'ubuntu2604/x86_64', ('', '')),
 ])
 def test_nvidia_repository_follows_the_system(system, directory, key):
     repo = _cuda.nvidia_repository(system, 'https://mirror.example.com/cuda/repos/', variable='nvidia_driver_repo_key_fingerprint')
     url = 'https://mirror.example.com/cuda/repos/%s/' % directory
     assert repo == {
         'name': 'linuxai-nvidia-cuda', 'description': 'NVIDIA CUDA repository (%s)' % directory,
-        'uris': [url], 'suites': ['/'], 'key_url': url + key,
-        'key_fingerprint': _cuda.NVIDIA_REPO_KEYS[system['os_family']][1],
+        'uris': [url], 'suites': ['/'], 'key_url': url + key[0] if key[0] else '',
+        'key_fingerprint': key[1],
         'variable': 'nvidia_driver_repo_key_fingerprint', 'repo_gpgcheck': True}
 
 

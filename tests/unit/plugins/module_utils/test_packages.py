@@ -77,6 +77,15 @@ def test_kernel_headers_on_rhel_follow_the_release():
     assert pk.kernel_headers({}, ['4.18.0-553.el8.x86_64'], 'RedHat', '8')[-1] == 'kernel-devel'
 
 
+def test_kernel_headers_of_64k_page_kernels():
+    # Grace: the kernel-64k package (uname -r ...aarch64+64k) has its own devel package.
+    assert pk.kernel_headers({}, ['5.14.0-570.el9.aarch64+64k', '5.14.0-570.el9.aarch64'], 'RedHat', '9') == [
+        'kernel-64k-devel-5.14.0-570.el9.aarch64', 'kernel-devel-5.14.0-570.el9.aarch64',
+        'kernel-devel-matched', 'kernel-64k-devel-matched']
+    assert pk.kernel_headers({}, ['5.14.0-570.el9.aarch64+64k'], 'RedHat', '9') == [
+        'kernel-64k-devel-5.14.0-570.el9.aarch64', 'kernel-64k-devel-matched']
+
+
 def test_no_kernel_no_headers():
     assert pk.kernel_headers(INSTALLED, [], 'Debian', '12') == []
 

@@ -108,10 +108,11 @@ def test_rocky_and_rhel_get_their_dnf_trees():
         'https://repo.radeon.com/graphics/7.0.2/el/9.6/main/x86_64/',
     ]
     assert all(r['priority'] == 50 and 'suites' not in r for r in rocky)
-    rhel = _rocm.repositories(RHEL, '7.0.2', '30.10')
+    # RHEL takes the same el trees (the rhel9 tree holds EL8-built packages).
+    rhel = _rocm.repositories(RHEL, '7.0.2', '30.10.2')
     assert [r['uris'][0] for r in rhel][:2] == [
-        'https://repo.radeon.com/amdgpu/30.10/rhel/9.6/main/x86_64/',
-        'https://repo.radeon.com/rocm/rhel9/7.0.2/main',
+        'https://repo.radeon.com/amdgpu/30.10.2/el/9.6/main/x86_64/',
+        'https://repo.radeon.com/rocm/el9/7.0.2/main',
     ]
 
 
