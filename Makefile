@@ -74,6 +74,7 @@ units: setup ## pytest unit tests of the plugins, and the local (container-free)
 	pytest
 	ansible-playbook -i localhost, -c local tests/integration/topology_facts.yml
 	ansible-playbook -i localhost, -c local tests/integration/plan.yml
+	ansible-playbook -i localhost, -c local tests/integration/vendor_data.yml
 
 molecule: setup $(if $(LINUXAI_PLATFORM),,images) ## Molecule scenarios (SCENARIO=name for one; MOLECULE_JOBS=n at a time)
 	@MOLECULE_BASE="$(MOLECULE_BASE)" tests/tools/molecule-run.sh $(SCENARIOS)

@@ -77,7 +77,8 @@ units() {
 
 units_plays() {
     ansible-playbook -i localhost, -c local tests/integration/topology_facts.yml || return
-    ansible-playbook -i localhost, -c local tests/integration/plan.yml
+    ansible-playbook -i localhost, -c local tests/integration/plan.yml || return
+    ansible-playbook -i localhost, -c local tests/integration/vendor_data.yml
 }
 
 molecule_scenario() {
