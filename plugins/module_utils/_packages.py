@@ -22,6 +22,27 @@ RPM_FORMAT = '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\n'
 _DPKG_PRESENT = frozenset('iUFHWt')
 
 
+# The package database of a distribution family, from /etc/os-release's ID and ID_LIKE: a RHEL node may carry
+# EPEL's dpkg, a Debian node Debian's rpm (both are packaged), so the tools present do not tell.
+_RPM_FAMILY = frozenset(('rhel', 'fedora', 'centos', 'rocky', 'almalinux', 'ol', 'amzn', 'suse', 'opensuse'))
+_DPKG_FAMILY = frozenset(('debian', 'ubuntu'))
+
+
+def os_release_manager(text):
+    """'rpm' or 'dpkg' for the distribution /etc/os-release describes, or None when it does not say."""
+    ids = []
+    for line in (text or '').splitlines():
+        key, sep, value = line.partition('=')
+        if sep and key.strip() in ('ID', 'ID_LIKE'):
+            ids += value.strip().strip('"\'').lower().split()
+    for name in ids:
+        if name in _RPM_FAMILY:
+            return 'rpm'
+        if name in _DPKG_FAMILY:
+            return 'dpkg'
+    return None
+
+
 def dpkg_command(dpkg_query):
     return [dpkg_query, '--show', '--showformat=' + DPKG_FORMAT]
 

@@ -27,7 +27,8 @@ author:
 options:
   manager:
     description:
-      - The package database to read. V(auto) takes dpkg where C(dpkg-query) exists, else rpm.
+      - The package database to read. V(auto) takes the one of the distribution's family (C(ID) and C(ID_LIKE) of
+        C(/etc/os-release)) where its tool exists, else dpkg where C(dpkg-query) exists, else rpm.
     type: str
     choices: [auto, dpkg, rpm]
     default: auto
@@ -117,9 +118,20 @@ from ansible_collections.linuxai.node.plugins.module_utils._packages import (
     parse_dpkg,
     parse_rpm,
     parse_versionlock,
+    os_release_manager,
     rpm_command,
     versionlock_command,
 )
+
+OS_RELEASE = "/etc/os-release"
+
+
+def _family_manager():
+    try:
+        with open(OS_RELEASE) as handle:
+            return os_release_manager(handle.read())
+    except (IOError, OSError):
+        return None
 
 
 def main():
@@ -133,7 +145,8 @@ def main():
     manager = module.params["manager"]
     dpkg_query = module.get_bin_path("dpkg-query") if manager in ("auto", "dpkg") else None
     if manager == "auto":
-        manager = "dpkg" if dpkg_query else "rpm"
+        family = _family_manager()
+        manager = "rpm" if family == "rpm" and module.get_bin_path("rpm") else "dpkg" if dpkg_query else "rpm"
     if manager == "dpkg":
         if not dpkg_query:
             module.fail_json(msg="manager: dpkg-query not found on this node")

@@ -6,6 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import pytest
+
 from ansible_collections.linuxai.node.plugins.module_utils import _packages as pk
 
 DPKG = "\n".join([
@@ -101,3 +103,15 @@ def test_versionlock_names_without_epoch_version_or_excludes():
 
 def test_versionlock_command_is_quiet_list():
     assert pk.versionlock_command("/usr/bin/dnf") == ["/usr/bin/dnf", "-q", "versionlock", "list"]
+
+
+@pytest.mark.parametrize('text, manager', [
+    ('NAME="Rocky Linux"\nID="rocky"\nID_LIKE="rhel centos fedora"\n', 'rpm'),
+    ('ID=almalinux\n', 'rpm'),
+    ('ID=debian\nVERSION_ID="13"\n', 'dpkg'),
+    ('ID=linuxmint\nID_LIKE="ubuntu debian"\n', 'dpkg'),
+    ('ID=arch\n', None),
+    ('', None),
+])
+def test_os_release_names_the_package_database(text, manager):
+    assert pk.os_release_manager(text) == manager

@@ -87,3 +87,23 @@ def test_rpm_without_versionlock_plugin_says_holds_were_not_read(tmp_path, monke
     result = run({"manager": "rpm", "versionlock": True})
     assert not result["held_read"] and result["held"] == []
     assert not run({"manager": "rpm"})["held_read"]
+
+
+@pytest.mark.parametrize("os_release, manager", [
+    ('ID="rocky"\nID_LIKE="rhel centos fedora"\n', "rpm"),
+    ('ID=rhel\nID_LIKE="fedora"\n', "rpm"),
+    ("ID=debian\n", "dpkg"),
+    ("ID=ubuntu\nID_LIKE=debian\n", "dpkg"),
+])
+def test_auto_follows_the_distribution_where_both_tools_exist(tmp_path, monkeypatch, os_release, manager):
+    # EPEL packages dpkg and Debian packages rpm: the tools present do not say which database is the system's.
+    fake_bin(tmp_path, "rpm", "printf 'bash\\t(none)\\t5.1.8\\t9.el9\\tx86_64\\n'\n")
+    fake_bin(tmp_path, "dpkg-query", "printf 'bash\\t5.2.15-2\\tamd64\\tii \\n'\n")
+    (tmp_path / "os-release").write_text(os_release)
+    monkeypatch.setattr(installed_packages, "OS_RELEASE", str(tmp_path / "os-release"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(basic.AnsibleModule, "get_bin_path",
+                        lambda self, name, required=False, opt_dirs=None: shutil.which(name, path=str(tmp_path)))
+    result = run()
+    assert result["manager"] == manager
+    assert result["ansible_facts"]["packages"]["bash"][0]["version"] == ("5.1.8" if manager == "rpm" else "5.2.15-2")
