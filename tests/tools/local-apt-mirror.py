@@ -22,6 +22,7 @@ SPEC.json:
                    "depends": "nvidia-persistenced (= 580.95.05-1)", "conflicts": "", "replaces": "",
                    "provides": "", "component": "main",
                    "files": {"/usr/lib/systemd/system/x.service": "[Service]\\nExecStart=/bin/true\\n"}}]}
+                                      # files under */bin/ or */sbin/: mode 0755
 """
 
 import argparse
@@ -86,6 +87,7 @@ def build_deb(package, arch, pool):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, 'w') as handle:
                 handle.write(content)
+            os.chmod(target, 0o755 if '/bin/' in path or '/sbin/' in path else 0o644)
         control = ['Package: %s' % name, 'Version: %s' % version, 'Architecture: %s' % package.get('architecture', arch),
                    'Maintainer: linuxai.node tests <tests@linuxai.test>', 'Section: misc', 'Priority: optional']
         control += ['%s: %s' % (field, package[key]) for key, field in FIELDS if package.get(key)]
