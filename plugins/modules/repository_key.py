@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: repository_key
-short_description: Install an apt repository signing key only when it has the pinned fingerprint
+short_description: Install a repository signing key only when it has the pinned fingerprint
 version_added: 0.1.0
 description:
   - Fetches an OpenPGP key from O(url) (or takes O(content), or reads an existing O(keyring) on the
@@ -20,11 +20,16 @@ description:
   - An accepted armored key is dearmored and installed as O(dest) (mode 0644, owned by root), the
     binary keyring an apt C(Signed-By:) field names. A binary key is installed as it is. The file is
     replaced only when its content differs.
+  - With O(armor) the key is installed armored instead, the form C(rpm --import) and a dnf
+    repository's C(gpgkey=file://) read.
   - The key is fetched and checked on every run, so a mirror that starts serving another key is
     refused even when the installed keyring is still the pinned one.
   - With O(keyring) the key already on the node is checked and nothing is installed.
   - This is the key half of the collection's repository helper (C(linuxai.node.common), C(repository.yml)),
-    which then writes the deb822 sources with C(ansible.builtin.deb822_repository).
+    which then writes the deb822 sources with C(ansible.builtin.deb822_repository) on apt, and on dnf imports
+    the installed file with C(ansible.builtin.rpm_key) and names it in the C(.repo) file, so that neither rpm
+    nor dnf ever reads a key that was not checked (C(rpm_key)'s own O(fingerprint) check accepts a key file
+    whose pin is any one of its keys or subkeys, and skips the check once the key id is imported).
 author:
   - linuxai.node maintainers (@linuxai)
 options:
@@ -59,6 +64,11 @@ options:
       - Where to install the dearmored key. Its directory is created (0755) when missing.
       - Defaults to C(/etc/apt/keyrings/<name>.gpg).
     type: path
+  armor:
+    description:
+      - Install the key armored (a binary key is exported armored), for rpm and dnf, instead of as a binary keyring.
+    type: bool
+    default: false
   variable:
     description:
       - The inventory variable that pins the fingerprint, named in the messages that refuse a key.
@@ -82,9 +92,9 @@ attributes:
   platform:
     support: full
     platforms: posix
-    description: Targets apt systems (Debian, Ubuntu); dnf imports keys with ansible.builtin.rpm_key instead.
+    description: apt systems (binary keyrings) and, with O(armor), rpm systems.
 requirements:
-  - gpg on the managed node
+  - gpg on the managed node (Debian's gpg; on RHEL/Rocky gnupg2, which dnf needs anyway)
 seealso:
   - name: Debian's advice on third-party repositories (signed-by keyrings)
     description: Keys in /etc/apt/keyrings, named by each sources file, instead of trusted.gpg.d.
@@ -99,6 +109,14 @@ EXAMPLES = r"""
     url: https://developer.download.nvidia.com/compute/cuda/repos/debian12/x86_64/3bf863cc.pub
     fingerprint: EB693B3035CD5710E231E123A4B469963BF863CC
     variable: nvidia_driver_repo_key_fingerprint
+
+- name: Install the EPEL key for rpm and dnf after checking its pinned fingerprint
+  linuxai.node.repository_key:
+    name: linuxai-epel
+    url: https://dl.fedoraproject.org/pub/epel/RPM-GPG-KEY-EPEL-9
+    fingerprint: FF8AD1344597106ECE813B918A3872BF3228467C
+    dest: /etc/pki/rpm-gpg/RPM-GPG-KEY-linuxai-epel
+    armor: true
 
 - name: Check a keyring a distribution package installed, without installing anything
   linuxai.node.repository_key:
@@ -177,6 +195,18 @@ def _keyring_bytes(module, gpg, home, key_path, key):
     return _read_bytes(out_path)
 
 
+def _armored_bytes(module, gpg, home, key_path, key, fingerprint):
+    if rk.is_armored(key):
+        return key
+    rc, out, err = _gpg(module, gpg, home, ["--import", key_path])
+    if rc == 0:
+        rc, out, err = _gpg(module, gpg, home, ["--armor", "--export", fingerprint])
+    if rc != 0 or not rk.is_armored(out):
+        module.fail_json(msg="gpg could not armor the key of repository %s: %s"
+                         % (module.params["name"], to_native(err).strip()))
+    return out
+
+
 def _install(module, dest, data):
     directory = os.path.dirname(dest) or "."
     if not os.path.isdir(directory):
@@ -232,7 +262,10 @@ def run(module):
         if keyring:
             module.exit_json(**result)
 
-        wanted = _keyring_bytes(module, gpg, home, key_path, key)
+        if params["armor"]:
+            wanted = _armored_bytes(module, gpg, home, key_path, key, expected)
+        else:
+            wanted = _keyring_bytes(module, gpg, home, key_path, key)
         current = _read_bytes(dest)
         if current != wanted:
             result["changed"] = True
@@ -261,6 +294,7 @@ def main():
             keyring=dict(type="path"),
             fingerprint=dict(type="str", default=""),
             dest=dict(type="path"),
+            armor=dict(type="bool", default=False),
             variable=dict(type="str", default="key_fingerprint"),
             timeout=dict(type="int", default=30),
         ),

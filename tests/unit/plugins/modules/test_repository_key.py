@@ -33,13 +33,34 @@ def _new_key(home, uid):
     return armored, rk.primary_fingerprints(colons.decode())[0]
 
 
+def _gpg_out(home, *args, **kwargs):
+    return subprocess.check_output([GPG, "--batch", "--homedir", str(home)] + list(args), **kwargs)
+
+
+def _with_subkey_of(home, uid, subkey_uid):
+    """A new primary key that carries the key material of subkey_uid's primary as a subkey (gpg's
+    "existing key" in addkey): the armored key and the fingerprint that subkey has there."""
+    _new_key(home, uid)
+    colons = _gpg_out(home, "--with-colons", "--with-keygrip", "--list-keys", subkey_uid).decode()
+    grip = [line.split(":")[9] for line in colons.splitlines() if line.startswith("grp:")][0]
+    primary = rk.primary_fingerprints(_gpg_out(home, "--with-colons", "--list-keys", uid).decode())[0]
+    _gpg_out(home, "--expert", "--command-fd", "0", "--pinentry-mode", "loopback", "--passphrase", "",
+             "--edit-key", primary, input=("addkey\n13\n%s\nS\nQ\n0\nsave\n" % grip).encode(),
+             stderr=subprocess.DEVNULL)
+    colons = _gpg_out(home, "--with-colons", "--list-keys", uid).decode().splitlines()
+    subkey = [colons[i + 1].split(":")[9] for i, line in enumerate(colons) if line.startswith("sub:")][0]
+    return _gpg_out(home, "--armor", "--export", uid), subkey
+
+
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory):
     home = tmp_path_factory.mktemp("gnupg")
     os.chmod(str(home), 0o700)
     good = _new_key(home, "linuxai good <good@linuxai.test>")
     other = _new_key(home, "linuxai other <other@linuxai.test>")
-    return {"good": good, "other": other}
+    carrier = _with_subkey_of(home, "linuxai carrier <carrier@linuxai.test>", "linuxai good <good@linuxai.test>")
+    binary = _gpg_out(home, "--export", "linuxai good <good@linuxai.test>")
+    return {"good": good, "other": other, "carrier": carrier, "good_binary": binary}
 
 
 class Response(object):
@@ -185,3 +206,44 @@ def test_malformed_pin_is_refused_naming_the_variable(tmp_path, served, fingerpr
                  dest=str(tmp_path / "k.gpg"), variable="container_runtime_nvidia_repo_key_fingerprint")
     assert result["msg"].startswith("container_runtime_nvidia_repo_key_fingerprint: the pinned fingerprint")
     assert served["urls"] == []
+
+
+def test_a_key_file_with_the_pinned_key_and_another_is_refused(tmp_path, keys, served):
+    served["body"] = keys["good"][0] + b"\n" + keys["other"][0]
+    dest = tmp_path / "RPM-GPG-KEY-vendor"
+    result = run(fails=True, name="vendor", url="https://mirror.test/key.asc", fingerprint=keys["good"][1],
+                 dest=str(dest), armor=True, variable="rocm_repo_key_fingerprint")
+    assert result["fingerprints"] == [keys["good"][1], keys["other"][1]]
+    assert result["msg"].startswith("rocm_repo_key_fingerprint: the key of repository vendor")
+    assert not dest.exists()
+
+
+def test_a_pin_that_is_a_subkey_of_another_primary_is_refused(tmp_path, keys, served):
+    armored, subkey = keys["carrier"]
+    assert subkey not in rk.primary_fingerprints(
+        _gpg_out(tmp_path, "--with-colons", "--show-keys", input=armored, env=dict(os.environ, GNUPGHOME=str(tmp_path)))
+        .decode())
+    served["body"] = armored
+    dest = tmp_path / "RPM-GPG-KEY-vendor"
+    result = run(fails=True, name="vendor", url="https://mirror.test/key.asc", fingerprint=subkey,
+                 dest=str(dest), armor=True)
+    assert "expected %s" % subkey in result["msg"]
+    assert not dest.exists()
+
+
+def test_armor_keeps_an_armored_key_as_served_and_armors_a_binary_one(tmp_path, keys, served):
+    armored, fpr = keys["good"]
+    served["body"] = armored
+    dest = tmp_path / "pki" / "RPM-GPG-KEY-vendor"
+    result = run(name="vendor", url="https://mirror.test/key.asc", fingerprint=fpr, dest=str(dest), armor=True)
+    assert result["changed"] is True and dest.read_bytes() == armored
+    assert run(name="vendor", url="https://mirror.test/key.asc", fingerprint=fpr, dest=str(dest),
+               armor=True)["changed"] is False
+
+    served["body"] = keys["good_binary"]
+    from_binary = tmp_path / "RPM-GPG-KEY-binary"
+    run(name="vendor", url="https://mirror.test/key.gpg", fingerprint=fpr, dest=str(from_binary), armor=True)
+    data = from_binary.read_bytes()
+    assert rk.is_armored(data)
+    shown = _gpg_out(tmp_path, "--with-colons", "--show-keys", str(from_binary), env=dict(os.environ, GNUPGHOME=str(tmp_path)))
+    assert rk.primary_fingerprints(shown.decode()) == [fpr]
