@@ -156,8 +156,9 @@ def nccl_settings(topology, overrides=None, relaxed_ordering='auto'):
     """The NCCL settings for a node: derived from the topology facts, then ``overrides`` merged over.
 
     Derived: NCCL_IB_HCA (the RDMA devices nearest the NVIDIA GPUs, exact names, GPU order),
-    NCCL_SOCKET_IFNAME (the first NIC without RDMA, exact name) and NCCL_IB_PCI_RELAXED_ORDERING=1
-    when every chosen HCA is a Mellanox/NVIDIA ConnectX (mlx5), which supports relaxed ordering.
+    NCCL_SOCKET_IFNAME (the first NIC without RDMA, exact name) and NCCL_IB_PCI_RELAXED_ORDERING:
+    2 (use it where the HCA and platform support it) when every chosen HCA is a Mellanox/NVIDIA ConnectX
+    (mlx5), 1 (NCCL's "enable, fail if unsupported") only when ``relaxed_ordering`` is True.
     A key of ``overrides`` set to None drops it. Returns an ordered list of [key, value].
     """
     overrides = overrides or {}
@@ -181,8 +182,12 @@ def nccl_settings(topology, overrides=None, relaxed_ordering='auto'):
     if hcas:
         derived['NCCL_IB_HCA'] = '=' + ','.join(hcas)
         mlx = all((by_rdma.get(h, {}).get('driver') == 'mlx5_core' or h.startswith('mlx5_')) for h in hcas)
-        if relaxed_ordering is True or (relaxed_ordering == 'auto' and mlx):
+        # NCCL's environment variable docs: 1 forces relaxed ordering and fails where it is unavailable,
+        # 2 (its default) uses it when available; a node-wide file must not make jobs fail on a host without it.
+        if relaxed_ordering is True:
             derived['NCCL_IB_PCI_RELAXED_ORDERING'] = '1'
+        elif relaxed_ordering == 'auto' and mlx:
+            derived['NCCL_IB_PCI_RELAXED_ORDERING'] = '2'
     socket = [nic['netdev'] for nic in nics if nic.get('netdev') and not nic.get('rdma_device')
               and nic.get('link_layer', 'ethernet') == 'ethernet']
     if socket:

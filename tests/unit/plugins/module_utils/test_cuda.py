@@ -105,8 +105,12 @@ def test_hgx_h100_uses_the_gpu_local_hcas_and_the_ethernet_nic(machine_facts):
     assert result == {
         'NCCL_IB_HCA': '=mlx5_0,mlx5_1,mlx5_2,mlx5_3,mlx5_4,mlx5_5,mlx5_6,mlx5_7',
         'NCCL_SOCKET_IFNAME': '=eno1',
-        'NCCL_IB_PCI_RELAXED_ORDERING': '1',
+        'NCCL_IB_PCI_RELAXED_ORDERING': '2',
     }
+
+
+def test_relaxed_ordering_is_forced_only_when_asked(machine_facts):
+    assert settings(machine_facts('hgx_h100'), relaxed=True)['NCCL_IB_PCI_RELAXED_ORDERING'] == '1'
 
 
 def test_overrides_merge_and_null_drops(machine_facts):
@@ -136,7 +140,7 @@ def test_rendered_file(machine_facts):
     lines = text.splitlines()
     assert lines[0].startswith('# Managed by linuxai.node.cuda_toolkit')
     assert lines[1:] == ['NCCL_IB_HCA==mlx5_0,mlx5_1,mlx5_2,mlx5_3,mlx5_4,mlx5_5,mlx5_6,mlx5_7',
-                         'NCCL_SOCKET_IFNAME==eno1', 'NCCL_IB_PCI_RELAXED_ORDERING=1', 'NCCL_DEBUG=WARN']
+                         'NCCL_SOCKET_IFNAME==eno1', 'NCCL_IB_PCI_RELAXED_ORDERING=2', 'NCCL_DEBUG=WARN']
 
 
 @pytest.mark.parametrize('overrides, match', [
