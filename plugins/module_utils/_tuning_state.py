@@ -10,6 +10,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import configparser
+import json
 import os
 import re
 
@@ -116,3 +118,102 @@ def tuning_state(root, sysctl=None, thp_enabled=None, thp_defrag=None, hugepages
               for s in drift]
     return {"settings": settings, "drift": drift, "drift_report": report, "missing_sysctls": missing,
             "in_force": not drift}
+
+
+# tuned 2.23.0 moved its profile directories (redhat-performance/tuned 90ea23b "Add an option to configure
+# profile directories", 6d3aa94 "Migrate profiles to /etc/tuned/profiles/ and /usr/lib/tuned/profiles/"): up to
+# 2.22.x tuned/consts.py has LOAD_DIRECTORIES = ["/usr/lib/tuned", "/etc/tuned"]; from 2.23.0 on it has
+# CFG_DEF_PROFILE_DIRS = ["/usr/lib/tuned/profiles", "/etc/tuned/profiles"], which profile_dirs in tuned-main.conf
+# replaces. A build may keep the old directories in the new code (the upstream tuned.spec does for RHEL < 10 from
+# 2.24.1 on), so the version alone does not tell: the installed tuned's constants do. A profile anywhere else is
+# not found, and the daemon only logs "Requested profile ... doesn't exist" (tuned#851).
+TUNED_ADM = "usr/sbin/tuned-adm"
+TUNED_MAIN_CONF = "etc/tuned/tuned-main.conf"
+# The user profile directories of both layouts, where an older tuned or an older release of this role left one.
+TUNED_USER_DIRS = ("/etc/tuned", "/etc/tuned/profiles")
+# Every tuned.conf this collection wrote carries this summary (templates/tuned.conf.j2 of kernel_tuning).
+_OUR_SUMMARY = re.compile(r"^\s*summary\s*=\s*linuxai\.node\b", re.MULTILINE)
+
+# Run by tuned's own interpreter; older releases (2.15) have no TUNED_VERSION_STR.
+TUNED_QUERY = (
+    "import json, tuned.consts as c, tuned.version as v\n"
+    "print(json.dumps({'version': '%d.%d.%d' % (v.TUNED_VERSION_MAJOR, v.TUNED_VERSION_MINOR, v.TUNED_VERSION_PATCH),"
+    " 'load_directories': getattr(c, 'LOAD_DIRECTORIES', None),"
+    " 'default_profile_dirs': getattr(c, 'CFG_DEF_PROFILE_DIRS', None)}))\n"
+)
+
+
+def tuned_interpreter(root):
+    """argv of the Python that runs tuned-adm (its #! line), or None without tuned-adm."""
+    first = _read(root, TUNED_ADM)
+    if first is None or not first.startswith("#!"):
+        return None
+    words = first.splitlines()[0][2:].split()
+    if not words:
+        return None
+    argv = [os.path.join(root, words[0].lstrip("/"))]
+    if os.path.basename(words[0]) == "env" and len(words) > 1:
+        argv.append(words[1])
+    return argv
+
+
+def tuned_query_argv(root):
+    """The command printing the installed tuned's version and profile directory constants as JSON."""
+    interpreter = tuned_interpreter(root)
+    # -I: isolated from the environment, the user's site directory and the current directory.
+    return None if interpreter is None else interpreter + ["-I", "-c", TUNED_QUERY]
+
+
+def parse_tuned_query(stdout):
+    data = json.loads(stdout)  # json's errors are ValueErrors
+    if not isinstance(data, dict) or not data.get("version"):
+        raise ValueError("no tuned version in %r" % stdout)
+    return data
+
+
+def configured_profile_dirs(text):
+    """profile_dirs of tuned-main.conf as tuned 2.23.0+ reads it (GlobalConfig.get_list), None where unset."""
+    parser = configparser.ConfigParser(delimiters=("=",), inline_comment_prefixes=("#",), strict=False,
+                                       interpolation=None)
+    parser.optionxform = str
+    try:
+        parser.read_string("[main]\n" + (text or ""))
+    except configparser.Error as error:
+        raise ValueError("/%s: %s" % (TUNED_MAIN_CONF, error))
+    if not parser.has_option("main", "profile_dirs"):
+        return None
+    value = parser.get("main", "profile_dirs")
+    return [d.strip() for d in re.split(r",|;", value)] if value.strip() else []
+
+
+def tuned_profile_dirs(root, query):
+    """The directories tuned searches, in its order (a later one wins a name), from the query's constants."""
+    if query.get("load_directories") is not None:
+        return list(query["load_directories"])
+    configured = configured_profile_dirs(_read(root, TUNED_MAIN_CONF))
+    return configured if configured is not None else list(query.get("default_profile_dirs") or [])
+
+
+def written_by_collection(root, profile_dir):
+    return bool(_OUR_SUMMARY.search(_read(root, profile_dir + "/tuned.conf") or ""))
+
+
+def tuned_profile_placement(root, dirs, name, parent_ready=None):
+    """Where profile `name` goes (the last directory tuned searches), and this collection's copies elsewhere.
+
+    Each copy is {path, action}: "move" for the first when the place is free and its parent directory exists
+    (parent_ready, by default looked up), so what else the directory holds goes along; "remove" for the others.
+    """
+    path = dirs[-1].rstrip("/") + "/" + name
+    free = not os.path.lexists(os.path.join(root, path.lstrip("/")))
+    if parent_ready is None:
+        parent_ready = os.path.isdir(os.path.join(root, os.path.dirname(path).lstrip("/")))
+    stale = []
+    for base in list(TUNED_USER_DIRS) + list(dirs):
+        candidate = base.rstrip("/") + "/" + name
+        if candidate == path or candidate in [s["path"] for s in stale]:
+            continue
+        if written_by_collection(root, candidate):
+            action = "move" if free and parent_ready and not stale else "remove"
+            stale.append({"path": candidate, "action": action})
+    return {"path": path, "stale": stale}
