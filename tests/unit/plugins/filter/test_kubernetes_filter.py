@@ -18,7 +18,7 @@ KUBE = kubernetes.FilterModule().filters()
 def test_every_filter_has_its_documentation():
     here = os.path.dirname(kubernetes.__file__)
     assert all(os.path.isfile(os.path.join(here, name + '.yml')) for name in KUBE)
-    assert sorted(KUBE) == ['kubelet_config', 'kubelet_reserved_cpus']
+    assert sorted(KUBE) == ['kubelet_config', 'kubelet_extra_args', 'kubelet_reserved_cpus', 'kubelet_version']
 
 
 def test_kubelet_reserved_cpus(machine_facts):
@@ -49,3 +49,64 @@ def test_kubelet_config(machine_facts):
         KUBE['kubelet_config'](machine_facts('hgx_h100'), reserved_cpus='0-223')
     with pytest.raises(AnsibleFilterError, match='topology_manager_policy is one of'):
         KUBE['kubelet_config'](machine_facts('hgx_h100'), topology_manager_policy='strict')
+    with pytest.raises(AnsibleFilterError, match='kubelet_version: .*older than 1.28'):
+        KUBE['kubelet_config'](machine_facts('hgx_h100'), kubelet_version='1.27')
+
+
+def test_kubelet_config_more_than_8_numa_nodes(machine_facts):
+    gh = machine_facts('grace_hopper')
+    assert KUBE['kubelet_config'](gh, kubelet_version='1.31')['topologyManagerPolicyOptions'] == {
+        'max-allowable-numa-nodes': '10'}
+    assert KUBE['kubelet_config'](gh)['topologyManagerPolicyOptions'] == {'max-allowable-numa-nodes': '10'}
+    old = KUBE['kubelet_config'](gh, kubelet_version='v1.30.9')
+    assert old['topologyManagerPolicy'] == 'none' and 'topologyManagerPolicyOptions' not in old
+    # The CPU manager has no NUMA limit: it keeps its policy and reserved CPUs.
+    assert old['cpuManagerPolicy'] == 'static' and old['reservedSystemCPUs'] == '0'
+    # Exactly 8 NUMA nodes is within the limit.
+    gh['numa'] = gh['numa'][:8]
+    assert 'topologyManagerPolicyOptions' not in KUBE['kubelet_config'](gh)
+    assert KUBE['kubelet_config'](gh, kubelet_version='1.28')['topologyManagerPolicy'] == 'single-numa-node'
+
+
+def test_kubelet_version():
+    assert KUBE['kubelet_version']('1.31') == '1.31'
+    assert KUBE['kubelet_version']('v1.31.2') == '1.31'
+    assert KUBE['kubelet_version']('v1.36.0+k3s1') == '1.36'
+    assert KUBE['kubelet_version']('1.40') == '1.40'
+    with pytest.raises(AnsibleFilterError, match=r'is a number: quote the version \("1.30"\)'):
+        KUBE['kubelet_version'](1.3)
+    with pytest.raises(AnsibleFilterError, match='older than 1.28'):
+        KUBE['kubelet_version']('1.27.4')
+    for bad in ('2.0', '1', 'latest', '', None, 131):
+        with pytest.raises(AnsibleFilterError, match='a Kubernetes version such as'):
+            KUBE['kubelet_version'](bad)
+
+
+DIR = '/etc/kubernetes/kubelet.conf.d'
+
+
+@pytest.mark.parametrize('before,after', [
+    # The Debian and RPM packages ship the variable empty (kubernetes/release cmd/krel/templates/latest/kubelet/kubelet.env).
+    ('KUBELET_EXTRA_ARGS=\n', 'KUBELET_EXTRA_ARGS=--config-dir=%s\n' % DIR),
+    ('KUBELET_EXTRA_ARGS=--node-ip=10.0.0.5\n', 'KUBELET_EXTRA_ARGS="--node-ip=10.0.0.5 --config-dir=%s"\n' % DIR),
+    ("# mine\nKUBELET_EXTRA_ARGS='--node-ip=10.0.0.5  --v=2'\nOTHER=1\n",
+     "# mine\nKUBELET_EXTRA_ARGS='--node-ip=10.0.0.5 --v=2 --config-dir=%s'\nOTHER=1\n" % DIR),
+    # An earlier --config-dir, in either spelling, is replaced.
+    ('KUBELET_EXTRA_ARGS="--config-dir /old --v=2"\n', 'KUBELET_EXTRA_ARGS="--v=2 --config-dir=%s"\n' % DIR),
+    ('KUBELET_EXTRA_ARGS="--config-dir=/old"\n', 'KUBELET_EXTRA_ARGS="--config-dir=%s"\n' % DIR),
+    # systemd takes the last assignment: that one is edited.
+    ('KUBELET_EXTRA_ARGS=--a\nKUBELET_EXTRA_ARGS=--b\n', 'KUBELET_EXTRA_ARGS=--a\nKUBELET_EXTRA_ARGS="--b --config-dir=%s"\n' % DIR),
+    ('', 'KUBELET_EXTRA_ARGS=--config-dir=%s\n' % DIR),
+    ('# nothing here', '# nothing here\nKUBELET_EXTRA_ARGS=--config-dir=%s\n' % DIR),
+])
+def test_kubelet_extra_args(before, after):
+    assert KUBE['kubelet_extra_args'](before, DIR) == after
+    assert KUBE['kubelet_extra_args'](after, DIR) == after
+
+
+def test_kubelet_extra_args_refuses():
+    with pytest.raises(AnsibleFilterError, match='continues on the next line'):
+        KUBE['kubelet_extra_args']('KUBELET_EXTRA_ARGS="--a \\\n --b"\n', DIR)
+    for bad in ('relative/dir', '/with space', None):
+        with pytest.raises(AnsibleFilterError, match='absolute path without spaces'):
+            KUBE['kubelet_extra_args']('', bad)
