@@ -184,11 +184,16 @@ def _mig(nv: _Nvml, handle, bdf: str) -> dict:
 
 
 def _nvlink(nv: _Nvml, handle, gpu: dict, switches: set):
-    """Return (direct GPU peers, switches reached) and set gpu['nvlink']."""
+    """Return (direct GPU peers, switches reached) and set gpu['nvlink'].
+
+    gpu['nvlink']['peer_links'] counts the active NVLinks to each direct peer, as Slurm's NVML autodetection
+    counts them for gres.conf Links= (gpu_nvml.c, _nvml_get_nvlink_info: +1 per active link whose remote PCI
+    bus id is that GPU's); links that end at an NVSwitch count for no peer.
+    """
     m, bdf = nv.m, gpu['bdf']
     max_links = getattr(m, 'NVML_NVLINK_MAX_LINKS', 18)
     enabled = getattr(m, 'NVML_FEATURE_ENABLED', 1)
-    direct, via = set(), set()
+    direct, via = {}, set()
     active = 0
     supported = False
     for link in range(max_links):
@@ -212,7 +217,11 @@ def _nvlink(nv: _Nvml, handle, gpu: dict, switches: set):
         if is_switch:
             via.add(remote_bdf if remote_bdf and not remote_bdf.endswith('00:00.0') else 'fabric')
         elif remote_bdf:
-            direct.add(remote_bdf)
+            direct[remote_bdf] = direct.get(remote_bdf, 0) + 1
     if supported:
-        gpu['nvlink'] = {'active_links': active, 'switches': sorted(s for s in via if s != 'fabric')}
+        gpu['nvlink'] = {
+            'active_links': active,
+            'switches': sorted(s for s in via if s != 'fabric'),
+            'peer_links': dict(sorted((peer, n) for peer, n in direct.items() if peer != bdf)),
+        }
     return direct, via

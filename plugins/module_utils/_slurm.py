@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.linuxai.node.plugins.module_utils._cpulist import format_cpulist, parse_cpulist
 from ansible_collections.linuxai.node.plugins.module_utils._topology_fact import gpu_cpus, slurm_core_ids, topology_fact
 
 # GPU vendors Slurm's gres.conf gets a line for, and the device file each one's jobs open.
@@ -26,6 +27,23 @@ LINKS_MODES = ('auto', 'none')
 # AMD platforms whose GPUs are all XGMI-connected to each other: the 8 OAM modules of an MI300X/MI325X
 # universal baseboard have one XGMI link to each of the 7 others. Used only without amdsmi's xgmi_peers.
 AMD_ALL_TO_ALL = {'MI300X': 8, 'MI325X': 8}
+# slurmctld checks every GPU's Cores= against the node's sockets when the node registers
+# (_check_core_range_matches_sock in src/interfaces/gres.c of SchedMD/slurm); socket i is cores
+# i*CoresPerSocket .. (i+1)*CoresPerSocket-1 of the NodeName line, all cores Sockets*CoresPerSocket.
+#   24.11.0 on (b886b6e82f "Require that cores specification match slurm socket boundaries", first tag
+#     slurm-24-11-0-0rc1): each socket is untouched or whole. A merge of it into 24.05 was reverted
+#     (c9c88df9d7) before slurm-24-05-5-1: no 24.05 release checks.
+#   25.11.0 on (06fa614909 "Don't allow gres to have affinity to multiple sockets" and f0f6916b28
+#     "Allow all cores to be set", first tag slurm-25-11-0-0rc1): exactly one whole socket, or every core.
+# Newest first: (first version, rule). Below the last one any Cores= goes.
+CORES_RULES = (((25, 11), 'one_socket'), ((24, 11), 'whole_sockets'))
+# Without a known version: the newest rule, whose Cores= every version accepts.
+CORES_RULE_UNKNOWN = CORES_RULES[0][1]
+_CORES_RULE_TEXT = {
+    'any': 'the cores nearest each GPU, in its NUMA node (slurmctld before 24.11 checks no socket boundaries)',
+    'whole_sockets': 'whole sockets (slurmctld 24.11+ rejects a Cores= that splits a socket)',
+    'one_socket': 'one whole socket, or else every core or none (slurmctld 25.11+ rejects anything else)',
+}
 # RealMemory reserve when none is given: 2 % of the memory, at least 1 GiB, at most 32 GiB.
 RESERVE_FRACTION = 0.02
 RESERVE_MIN_MB = 1024
@@ -41,11 +59,67 @@ def type_of(gpu) -> str:
     return '_'.join(words)
 
 
+def parse_slurm_version(value):
+    """(major, minor) of a Slurm version ('24.11.5', '25.11.0-0rc1', `slurmd -V`'s 'slurm-wlm 22.05.8'), or None."""
+    if value is None or str(value).strip() == '':
+        return None
+    found = re.search(r'(?<![0-9.])([0-9]{2})\.([0-9]{2})(?![0-9])', str(value))
+    if not found:
+        raise ValueError('slurm_version: expected a Slurm version such as 24.11.5, not %r' % (value,))
+    return int(found.group(1)), int(found.group(2))
+
+
+def cores_rule(version) -> str:
+    """The Cores= rule slurmctld of that version applies: any, whole_sockets or one_socket."""
+    version = parse_slurm_version(version)
+    if version is None:
+        return CORES_RULE_UNKNOWN
+    for first, rule in CORES_RULES:
+        if version >= first:
+            return rule
+    return 'any'
+
+
+def socket_cores(cores: str, sockets: int, cores_per_socket: int, rule: str):
+    """``cores`` (Slurm core ids) as the rule lets gres.conf write them: unchanged, widened to the whole
+    sockets they touch, or None (no Cores=, which Slurm reads as every core) when the rule allows neither."""
+    if rule == 'any':
+        return cores
+    total = sockets * cores_per_socket
+    # Ids past Sockets*CoresPerSocket (cores the NodeName line does not count) are no Slurm core.
+    touched = sorted(set(core // cores_per_socket for core in parse_cpulist(cores) if core < total))
+    if not touched:
+        return None
+    if rule == 'one_socket' and 1 < len(touched) < sockets:
+        return None
+    return format_cpulist([s * cores_per_socket + c for s in touched for c in range(cores_per_socket)])
+
+
 def _device_file(gpu) -> str:
     if gpu['vendor'] == 'nvidia':
         # The facts carry the index (PCI bus order); the driver gives minor numbers in the same order.
         return '/dev/nvidia%d' % int(gpu.get('minor_number', gpu['index']))
     return '/dev/dri/renderD%d' % int(gpu.get('render_minor', AMD_RENDER_BASE + gpu['index']))
+
+
+def _nvlink_count(gpu: dict, peer: str, peers: set, switches: int) -> int:
+    """Slurm's Links= value for a GPU's NVLink peer: the NVLinks between the two.
+
+    gpu_nvml.c (_nvml_get_nvlink_info) adds 1 for each active NVLink whose far end is that peer. The
+    facts count the active links to each direct peer (nvlink.peer_links): that count. A peer reached
+    only through NVSwitches (a link ends at the switch, never at a GPU) gets 1 for "connected", where
+    Slurm writes 0. Facts without peer_links (captured by an older release) name the peers
+    (nvlink_peers) and count the active links (nvlink.active_links) but do not say which link goes
+    where, so the count is known only when all links go to one peer with no NVSwitch in between (a
+    bridged pair); otherwise 1.
+    """
+    nvlink = gpu.get('nvlink') or {}
+    counted = nvlink.get('peer_links')
+    if isinstance(counted, dict):
+        return int(counted.get(peer) or 0) or 1
+    if len(peers) == 1 and not switches and not nvlink.get('switches') and int(nvlink.get('active_links') or 0) > 0:
+        return int(nvlink['active_links'])
+    return 1
 
 
 def _links(topology: dict, gpus: list, mode: str):
@@ -61,9 +135,11 @@ def _links(topology: dict, gpus: list, mode: str):
         members = [i for i, gpu in enumerate(gpus) if gpu['vendor'] == vendor]
         if len(members) < 2:
             continue
+        counted = False
         if any(key in gpus[i] for i in members):
             sources[vendor] = key
             peers = dict((gpus[i]['bdf'], set(gpus[i].get(key) or [])) for i in members)
+            counted = vendor == 'nvidia'
         elif (vendor == 'nvidia' and switches) or (
                 vendor == 'amd' and len(set(gpus[i].get('short_name') for i in members)) == 1
                 and AMD_ALL_TO_ALL.get(gpus[members[0]].get('short_name')) == len(members)):
@@ -74,31 +150,38 @@ def _links(topology: dict, gpus: list, mode: str):
         else:
             continue
         for i in members:
+            mine = peers[gpus[i]['bdf']]
             row = []
             for j, other in enumerate(gpus):
                 if i == j:
                     row.append(-1)
-                elif other['vendor'] == vendor and other['bdf'] in peers[gpus[i]['bdf']]:
-                    row.append(1)
+                elif other['vendor'] == vendor and other['bdf'] in mine:
+                    # NVLink peers from NVML: the link count; XGMI peers and derived all-to-all: 1.
+                    row.append(_nvlink_count(gpus[i], other['bdf'], mine, switches) if counted else 1)
                 else:
                     row.append(0)
             matrix[i] = row
     return matrix, sources
 
 
-def slurm_gres(topology, gres_type=None, links='auto'):
+def slurm_gres(topology, gres_type=None, links='auto', slurm_version=None):
     """The GPUs of a topology as gres.conf entries (dicts), in gres.conf order."""
     topology = topology_fact(topology)
     gpus = sorted((g for g in topology['gpus'] if g.get('vendor') in GRES_VENDORS),
                   key=lambda g: (GRES_VENDORS.index(g['vendor']), g['index']))
     matrix, sources = _links(topology, gpus, str(links))
+    rule = cores_rule(slurm_version)
+    sockets, per_socket = int(topology['cpu']['sockets']), int(topology['cpu']['cores_per_socket'])
     entries = []
     for gpu, row in zip(gpus, matrix):
+        near = slurm_core_ids(topology, gpu_cpus(topology, gpu['bdf']))
         entries.append({
             'name': 'gpu',
             'type': str(gres_type) if gres_type else type_of(gpu),
             'file': _device_file(gpu),
-            'cores': slurm_core_ids(topology, gpu_cpus(topology, gpu['bdf'])),
+            'cores': socket_cores(near, sockets, per_socket, rule),
+            'near_cores': near,
+            'cores_rule': rule,
             'links': row,
             'links_source': sources.get(gpu['vendor']),
             'vendor': gpu['vendor'],
@@ -108,21 +191,27 @@ def slurm_gres(topology, gres_type=None, links='auto'):
     return entries
 
 
-def slurm_gres_conf(topology, gres_type=None, links='auto'):
+def slurm_gres_conf(topology, gres_type=None, links='auto', slurm_version=None):
     """gres.conf text for the local node: AutoDetect=off and one Name=gpu line per GPU."""
-    entries = slurm_gres(topology, gres_type, links)
+    entries = slurm_gres(topology, gres_type, links, slurm_version)
+    version = parse_slurm_version(slurm_version)
     lines = ['# GPUs of this node: %s' % topology_fact(topology).get('summary', ''),
-             '# Core ids are Slurm abstract core ids (linuxai.node.slurm_core_ids), not Linux CPU numbers.']
+             '# Core ids are Slurm abstract core ids (linuxai.node.slurm_core_ids), not Linux CPU numbers.',
+             '# Cores: %s: %s.' % ('Slurm %d.%02d' % version if version else 'Slurm version unknown, its strictest rule',
+                                   _CORES_RULE_TEXT[cores_rule(slurm_version)])]
     notes = sorted(set(e['links_source'] for e in entries if e['links_source']))
     if 'nvswitch' in notes:
         lines.append('# Links: the node has NVSwitches, so every NVIDIA GPU reaches every other one (all-to-all).')
     if 'xgmi_baseboard' in notes:
         lines.append('# Links: the 8 GPUs of an MI300X-class baseboard are XGMI-connected all-to-all.')
     if 'nvlink_peers' in notes or 'xgmi_peers' in notes:
-        lines.append('# Links: from the NVLink/XGMI peers NVML/amdsmi reported (1 = direct link, 0 = none).')
+        lines.append('# Links: from the NVLink/XGMI peers NVML/amdsmi reported (the number of NVLinks to a directly linked GPU;'
+                     ' 1 for a GPU reached through NVSwitches, over XGMI or where the facts do not count the links; 0 = none).')
     lines.append('AutoDetect=off')
     for e in entries:
-        fields = ['Name=gpu', 'Type=%s' % e['type'], 'File=%s' % e['file'], 'Cores=%s' % e['cores']]
+        fields = ['Name=gpu', 'Type=%s' % e['type'], 'File=%s' % e['file']]
+        if e['cores'] is not None:
+            fields.append('Cores=%s' % e['cores'])
         if e['links'] is not None:
             fields.append('Links=%s' % ','.join(str(n) for n in e['links']))
         lines.append(' '.join(fields))

@@ -364,10 +364,14 @@ ansible_facts:
               returned: when NVML is used
               sample: {"mode": "disabled", "pending_mode": "disabled", "devices": []}
             nvlink:
-              description: Active NVLink count and the PCI addresses of the NVSwitches reached (NVML).
+              description:
+                - NVLinks of the GPU (NVML) - C(active_links), the active NVLink count; C(switches), the PCI addresses
+                  of the NVSwitches reached; C(peer_links), the number of active NVLinks to each GPU linked
+                  directly (no NVSwitch in between), by PCI address, as Slurm's NVML autodetection counts them
+                  for C(Links=). Links that end at an NVSwitch count in C(active_links) only.
               type: dict
               returned: when NVML is used and the GPU has NVLink
-              sample: {"active_links": 18, "switches": ["0000:05:00.0"]}
+              sample: {"active_links": 6, "switches": [], "peer_links": {"0000:1e:00.0": 2, "0000:2a:00.0": 4}}
             nvlink_peers:
               description: PCI addresses of the GPUs reachable over NVLink, directly or through NVSwitches (NVML).
               type: list

@@ -64,6 +64,42 @@ def test_links_from_library_peers_win_over_the_switch_rule(machine_facts):
     assert all(e['links'] is None for e in SLURM['slurm_gres'](topo, links='none'))
 
 
+def test_links_count_the_nvlinks_to_each_peer(machine_facts):
+    """Two NVLink islands of four, as NVML reports them in nvlink.peer_links: GPUs i and j share 2 + (i + j) % 3
+    NVLinks. Without peer_links (facts of an older release) each peer counts 1."""
+    topo = machine_facts('hgx_h100')
+    bdfs = [g['bdf'] for g in topo['gpus']]
+    for i, gpu in enumerate(topo['gpus']):
+        counts = dict((b, 2 + (i + j) % 3) for j, b in enumerate(bdfs) if j // 4 == i // 4 and j != i)
+        gpu['nvlink'] = {'active_links': sum(counts.values()), 'switches': [], 'peer_links': counts}
+        gpu['nvlink_peers'] = sorted(counts)
+    entries = SLURM['slurm_gres'](topo)
+    assert entries[0]['links'] == [-1, 3, 4, 2, 0, 0, 0, 0]
+    assert entries[5]['links'] == [0, 0, 0, 0, 2, -1, 4, 2]
+    lines = SLURM['slurm_gres_conf'](topo).splitlines()
+    assert lines[-8].endswith(' Links=-1,3,4,2,0,0,0,0')
+    for gpu in topo['gpus']:
+        del gpu['nvlink']['peer_links']
+    assert SLURM['slurm_gres'](topo)[0]['links'] == [-1, 1, 1, 1, 0, 0, 0, 0]
+
+
+def test_a_bridged_pair_without_peer_links_keeps_its_count(machine_facts):
+    topo = machine_facts('workstation')
+    a, b = [g['bdf'] for g in topo['gpus']]
+    topo['gpus'][0].update(nvlink={'active_links': 4, 'switches': []}, nvlink_peers=[b])
+    topo['gpus'][1].update(nvlink={'active_links': 4, 'switches': [], 'peer_links': {a: 4}}, nvlink_peers=[a])
+    assert [e['links'] for e in SLURM['slurm_gres'](topo)] == [[-1, 4], [4, -1]]
+
+
+def test_cores_follow_the_slurm_version_given(machine_facts):
+    topo = machine_facts('multi_die')  # the GPU's NUMA node is half of socket 1 (cores 8-15)
+    assert 'Cores=8-11' in SLURM['slurm_gres_conf'](topo, None, 'auto', 'slurm-wlm 22.05.8')
+    assert 'Cores=8-15' in SLURM['slurm_gres_conf'](topo, None, 'auto', '24.11.5')
+    assert SLURM['slurm_gres'](topo, slurm_version='25.11.0')[0]['cores'] == '8-15'
+    with pytest.raises(AnsibleFilterError, match='slurm_gres_conf: slurm_version: expected a Slurm version'):
+        SLURM['slurm_gres_conf'](topo, slurm_version='latest')
+
+
 def test_workstation_without_links_and_with_a_minor_number(machine_facts):
     topo = machine_facts('workstation')
     topo['gpus'][1]['minor_number'] = 5

@@ -104,3 +104,66 @@ def test_import_pynvml(monkeypatch):
     monkeypatch.setitem(sys.modules, 'pynvml', None)
     assert _nvml_adapter.import_pynvml() is None
     assert _nvml_adapter.text(b'H100') == 'H100' and _nvml_adapter.text(550) == '550'
+
+
+SWITCH = '00000000:05:00.0'
+
+
+def nvlink_pynvml(links):
+    """pynvml whose GPUs (bus ids in NVML order) have these NVLinks: ``links[bus]`` lists per link the remote
+    ``(bus id, kind)`` (kind 0 a GPU, 2 an NVSwitch) or None for an inactive link."""
+    buses = list(links)
+    m = one_gpu_pynvml(None)
+    m.NVML_NVLINK_MAX_LINKS = 18
+    m.nvmlDeviceGetCount = lambda: len(buses)
+    m.nvmlDeviceGetHandleByIndex = lambda index: buses[index]
+    m.nvmlDeviceGetPciInfo = lambda handle: types.SimpleNamespace(busId=handle)
+
+    def state(handle, link):
+        if link >= len(links[handle]):
+            raise NVMLError(2)  # INVALID_ARGUMENT: past the GPU's links
+        return 0 if links[handle][link] is None else 1
+    m.nvmlDeviceGetNvLinkState = state
+    m.nvmlDeviceGetNvLinkRemotePciInfo = lambda handle, link: types.SimpleNamespace(busId=links[handle][link][0])
+    m.nvmlDeviceGetNvLinkRemoteDeviceType = lambda handle, link: links[handle][link][1]
+    return m
+
+
+def nvlink_facts(links, switches=()):
+    warnings = []
+    gpus = [{'bdf': normalize_bdf(bus), 'vendor': 'nvidia', 'driver': 'nvidia', 'architecture': 'ampere'} for bus in links]
+    status = _nvml.enrich(gpus, list(switches), warnings.append, module=nvlink_pynvml(links))
+    assert (status['gpus'], warnings) == (len(links), [])
+    return dict((g['bdf'], g) for g in gpus)
+
+
+def test_peer_links_count_the_active_nvlinks_to_each_direct_peer():
+    """GPU A: 2 NVLinks to B and 4 to C, interleaved, with an inactive one; B and C: theirs back to A."""
+    a, b, c = '00000000:1A:00.0', '00000000:1B:00.0', '00000000:1C:00.0'
+    facts = nvlink_facts({
+        a: [(b, 0), (c, 0), (c, 0), None, (b, 0), (c, 0), (c, 0)],
+        b: [(a, 0), (a, 0)],
+        c: [(a, 0)] * 4,
+    })
+    ga, gb, gc = facts['0000:1a:00.0'], facts['0000:1b:00.0'], facts['0000:1c:00.0']
+    assert ga['nvlink'] == {'active_links': 6, 'switches': [], 'peer_links': {'0000:1b:00.0': 2, '0000:1c:00.0': 4}}
+    assert list(ga['nvlink']['peer_links']) == ['0000:1b:00.0', '0000:1c:00.0']
+    assert ga['nvlink_peers'] == ['0000:1b:00.0', '0000:1c:00.0']
+    assert gb['nvlink'] == {'active_links': 2, 'switches': [], 'peer_links': {'0000:1a:00.0': 2}}
+    assert gc['nvlink']['peer_links'] == {'0000:1a:00.0': 4} and gc['nvlink_peers'] == ['0000:1a:00.0']
+
+
+def test_links_to_an_nvswitch_count_for_no_peer():
+    """A and B: 2 NVLinks to each other and 4 to an NVSwitch; C: 4 to the switch (one NVML does not call a
+    switch, but sysfs lists it). Peers through the switch are nvlink_peers without peer_links."""
+    a, b, c = '00000000:1A:00.0', '00000000:1B:00.0', '00000000:1C:00.0'
+    facts = nvlink_facts({
+        a: [(b, 0), (SWITCH, 2), (SWITCH, 2), (b, 0), (SWITCH, 2), (SWITCH, 2)],
+        b: [(a, 0)] * 2 + [(SWITCH, 2)] * 4,
+        c: [(SWITCH, 2)] * 3 + [(SWITCH, 0)],
+    }, switches=['0000:05:00.0'])
+    ga, gc = facts['0000:1a:00.0'], facts['0000:1c:00.0']
+    assert ga['nvlink'] == {'active_links': 6, 'switches': ['0000:05:00.0'], 'peer_links': {'0000:1b:00.0': 2}}
+    assert ga['nvlink_peers'] == ['0000:1b:00.0', '0000:1c:00.0']
+    assert gc['nvlink'] == {'active_links': 4, 'switches': ['0000:05:00.0'], 'peer_links': {}}
+    assert gc['nvlink_peers'] == ['0000:1a:00.0', '0000:1b:00.0']

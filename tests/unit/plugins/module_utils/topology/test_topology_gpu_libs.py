@@ -50,7 +50,8 @@ class TestNvml(object):
             assert (g['memory_mb'], g['compute_capability'], g['persistence_mode']) == (81559, '9.0', True)
             assert (g['driver_version'], g['cuda_version']) == ('550.90.07', '12.4')
             assert g['mig'] == {'mode': 'disabled', 'pending_mode': 'disabled', 'devices': []}
-            assert g['nvlink'] == {'active_links': 18, 'switches': sorted(tree.labels['nvswitch%d' % k] for k in range(4))}
+            assert g['nvlink'] == {'active_links': 18, 'switches': sorted(tree.labels['nvswitch%d' % k] for k in range(4)),
+                                   'peer_links': {}}
             assert g['nvlink_peers'] == [b for b in all_bdfs if b != g['bdf']]
         assert 'nvmlShutdown' in module.calls
 
@@ -95,7 +96,7 @@ class TestNvml(object):
         facts = live_probe(tree, nvml_module=fakes.fake_pynvml(gpus, bytes_strings=True))
         g0 = facts['gpus'][0]
         assert (g0['name'], g0['compute_capability'], g0['nvlink_peers']) == ('NVIDIA RTX 6000 Ada Generation', '8.9', [b])
-        assert g0['nvlink'] == {'active_links': 4, 'switches': []}
+        assert g0['nvlink'] == {'active_links': 4, 'switches': [], 'peer_links': {b: 4}}
         assert g0['driver_version'] == '550.90.07'
 
     def test_gpu_without_nvlink(self, build):
