@@ -50,9 +50,13 @@ class _Smi:
             return _MISSING
 
     def xgmi_type(self):
-        """The link-type value amdsmi uses for XGMI (the enum moved between ROCm releases)."""
-        for enum_name, member in (('AmdSmiLinkType', 'AMDSMI_LINK_TYPE_XGMI'), ('AmdSmiLinkType', 'XGMI'),
-                                  ('AmdSmiIoLinkType', 'XGMI')):
+        """The XGMI value of the enum amdsmi_topo_get_link_type's 'type' is in.
+
+        Up to ROCm 6.4 that is AmdSmiIoLinkType (amdsmi_io_link_type_t, XGMI 2); 7.0 dropped it and reports
+        AmdSmiLinkType (amdsmi_link_type_t, XGMI 2). 6.3 and 6.4 have both, and their AmdSmiLinkType's XGMI is 1,
+        so AmdSmiIoLinkType is asked first.
+        """
+        for enum_name, member in (('AmdSmiIoLinkType', 'XGMI'), ('AmdSmiLinkType', 'AMDSMI_LINK_TYPE_XGMI')):
             enum = getattr(self.m, enum_name, None)
             if enum is not None and hasattr(enum, member):
                 return int(getattr(enum, member))

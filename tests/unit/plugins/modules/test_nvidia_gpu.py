@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import sys
 import types
 
@@ -65,6 +66,7 @@ def make_pynvml(gpus=None, init_error=None, set_error=None):
     m.nvmlDeviceGetMigMode = lambda h: list(supported(h, 'mig'))
 
     def setter(name, apply):
+        @functools.wraps(apply)  # takes apply's parameters: pynvml's setter's (test_gpu_lib_fakes.py)
         def run(h, *args):
             m.calls.append((name, h['bus'], args))
             if set_error:

@@ -5,9 +5,13 @@
 
 They follow the real modules' shapes: pynvml raises NVMLError carrying ``value`` (an
 NVML_ERROR_* code), returns bus ids like ``00000000:1A:00.0`` and names as str or bytes;
-amdsmi raises AmdSmiLibraryException carrying ``err_code`` and returns dicts.
+amdsmi raises AmdSmiLibraryException carrying ``err_code`` and returns dicts. Their functions
+take the real ones' positional parameters, under the same names, and their constants, enums and
+messages have the real values: test_gpu_lib_fakes.py checks them against the installed
+nvidia-ml-py and amdsmi (requirements-test.txt).
 """
 
+import functools
 import types
 
 NOT_SUPPORTED = 3
@@ -17,11 +21,13 @@ LIBRARY_NOT_FOUND = 12
 GPU_IS_LOST = 15
 LIB_RM_VERSION_MISMATCH = 18
 DRIVER_NOT_LOADED = 9
+UNKNOWN = 999
 
+# pynvml's NVMLError._errcode_to_string for these codes; other codes read "NVML Error with code N" without libnvidia-ml.
 _MESSAGES = {NOT_SUPPORTED: 'Not Supported', NOT_FOUND: 'Not Found', INVALID_ARGUMENT: 'Invalid Argument',
              LIBRARY_NOT_FOUND: 'NVML Shared Library Not Found', GPU_IS_LOST: 'GPU is lost',
              LIB_RM_VERSION_MISMATCH: 'RM has detected an NVML/RM version mismatch.',
-             DRIVER_NOT_LOADED: 'Driver Not Loaded'}
+             DRIVER_NOT_LOADED: 'Driver Not Loaded', UNKNOWN: 'Unknown Error'}
 
 
 class NVMLError(Exception):
@@ -30,7 +36,7 @@ class NVMLError(Exception):
         self.value = value
 
     def __str__(self):
-        return _MESSAGES.get(self.value, 'NVML error %d' % self.value)
+        return _MESSAGES.get(self.value, 'NVML Error with code %d' % self.value)
 
 
 class FakeGpu(object):
@@ -70,7 +76,7 @@ def fake_pynvml(gpus, init_error=None, driver='550.90.07', cuda=12040, bytes_str
     m.NVML_ERROR_DRIVER_NOT_LOADED = DRIVER_NOT_LOADED
     m.NVML_FEATURE_ENABLED = 1
     m.NVML_DEVICE_MIG_ENABLE = 1
-    m.NVML_NVLINK_MAX_LINKS = 18
+    m.NVML_NVLINK_MAX_LINKS = 36  # nvidia-ml-py 13.x; a GPU's links past its own count answer INVALID_ARGUMENT
     m.NVML_NVLINK_DEVICE_TYPE_GPU = 0
     m.NVML_NVLINK_DEVICE_TYPE_SWITCH = 2
     state = {'init': False}
@@ -79,6 +85,7 @@ def fake_pynvml(gpus, init_error=None, driver='550.90.07', cuda=12040, bytes_str
         return value.encode() if bytes_strings else value
 
     def api(func):
+        @functools.wraps(func)  # inspect.signature(wrapper) is func's: pynvml's parameters
         def wrapper(*args):
             m.calls.append(func.__name__)
             if func.__name__ not in ('nvmlInit', 'nvmlShutdown') and not state['init']:
@@ -88,7 +95,6 @@ def fake_pynvml(gpus, init_error=None, driver='550.90.07', cuda=12040, bytes_str
             if func.__name__ in fail:
                 raise NVMLError(fail[func.__name__])
             return func(*args)
-        wrapper.__name__ = func.__name__
         setattr(m, func.__name__, wrapper)
         return wrapper
 
@@ -119,69 +125,69 @@ def fake_pynvml(gpus, init_error=None, driver='550.90.07', cuda=12040, bytes_str
         return gpus[index]
 
     @api
-    def nvmlDeviceGetPciInfo(gpu):
-        return types.SimpleNamespace(busId=text(gpu.bus_id), busIdLegacy=text(gpu.bus_id[4:]))
+    def nvmlDeviceGetPciInfo(handle):
+        return types.SimpleNamespace(busId=text(handle.bus_id), busIdLegacy=text(handle.bus_id[4:]))
 
     @api
-    def nvmlDeviceGetName(dev):
-        if isinstance(dev, FakeMig):
-            return text('NVIDIA H100 80GB HBM3 MIG %s' % dev.profile)
-        return text(dev.name)
+    def nvmlDeviceGetName(handle):
+        if isinstance(handle, FakeMig):
+            return text('NVIDIA H100 80GB HBM3 MIG %s' % handle.profile)
+        return text(handle.name)
 
     @api
-    def nvmlDeviceGetUUID(dev):
-        if isinstance(dev, FakeMig):
-            return text('MIG-%d-%s' % (dev.slot, dev.profile))
-        return text(dev.uuid)
+    def nvmlDeviceGetUUID(handle):
+        if isinstance(handle, FakeMig):
+            return text('MIG-%d-%s' % (handle.slot, handle.profile))
+        return text(handle.uuid)
 
     @api
-    def nvmlDeviceGetMemoryInfo(dev):
-        return types.SimpleNamespace(total=dev.memory_mib * 1024 * 1024, free=0, used=0)
+    def nvmlDeviceGetMemoryInfo(handle):
+        return types.SimpleNamespace(total=handle.memory_mib * 1024 * 1024, free=0, used=0)
 
     @api
-    def nvmlDeviceGetCudaComputeCapability(gpu):
-        return gpu.cc
+    def nvmlDeviceGetCudaComputeCapability(handle):
+        return handle.cc
 
     @api
-    def nvmlDeviceGetPersistenceMode(gpu):
-        return gpu.persistence
+    def nvmlDeviceGetPersistenceMode(handle):
+        return handle.persistence
 
     @api
-    def nvmlDeviceGetMigMode(gpu):
-        return list(gpu.mig)
+    def nvmlDeviceGetMigMode(device):
+        return list(device.mig)
 
     @api
-    def nvmlDeviceGetMaxMigDeviceCount(gpu):
+    def nvmlDeviceGetMaxMigDeviceCount(device):
         return 7
 
     @api
-    def nvmlDeviceGetMigDeviceHandleByIndex(gpu, slot):
-        for mig in gpu.mig_devices:
-            if mig.slot == slot:
+    def nvmlDeviceGetMigDeviceHandleByIndex(device, index):
+        for mig in device.mig_devices:
+            if mig.slot == index:
                 return mig
         raise NVMLError(NOT_FOUND)
 
     @api
-    def nvmlDeviceGetGpuInstanceId(mig):
-        return mig.gi
+    def nvmlDeviceGetGpuInstanceId(device):
+        return device.gi
 
     @api
-    def nvmlDeviceGetComputeInstanceId(mig):
-        return mig.ci
+    def nvmlDeviceGetComputeInstanceId(device):
+        return device.ci
 
     @api
-    def nvmlDeviceGetNvLinkState(gpu, link):
-        if link >= gpu.link_count:
+    def nvmlDeviceGetNvLinkState(device, link):
+        if link >= device.link_count:
             raise NVMLError(INVALID_ARGUMENT)
-        return 1 if link < len(gpu.links) else 0
+        return 1 if link < len(device.links) else 0
 
     @api
-    def nvmlDeviceGetNvLinkRemotePciInfo(gpu, link):
-        return types.SimpleNamespace(busId=text(gpu.links[link][0]))
+    def nvmlDeviceGetNvLinkRemotePciInfo(device, link):
+        return types.SimpleNamespace(busId=text(device.links[link][0]))
 
     @api
-    def nvmlDeviceGetNvLinkRemoteDeviceType(gpu, link):
-        return gpu.links[link][1]
+    def nvmlDeviceGetNvLinkRemoteDeviceType(handle, link):
+        return handle.links[link][1]
 
     return m
 
@@ -189,7 +195,33 @@ def fake_pynvml(gpus, init_error=None, driver='550.90.07', cuda=12040, bytes_str
 # -- amdsmi --------------------------------------------------------------------------------
 
 AMDSMI_NOT_SUPPORTED = 2
+AMDSMI_TIMEOUT = 8
 AMDSMI_NO_PERM = 10
+# AmdSmiLibraryException.err_info: amdsmi_exception.py's table for these codes, else its unknown-error text.
+_AMDSMI_ERR_INFO = {AMDSMI_NOT_SUPPORTED: 'AMDSMI_STATUS_NOT_SUPPORTED - Feature not supported',
+                    AMDSMI_TIMEOUT: 'AMDSMI_STATUS_TIMEOUT - Timeout in API call',
+                    AMDSMI_NO_PERM: 'AMDSMI_STATUS_NO_PERM - Permission Denied'}
+
+# amdsmi's link-type enums per release of its Python package, and 'topo': the enum whose values the 'type' of
+# amdsmi_topo_get_link_type holds (the C enum its ctypes argtypes point to) with its XGMI and PCIe members. From
+# the PyPI wheels' amdsmi_interface.py and amdsmi_wrapper.py; test_gpu_lib_fakes.py checks AMDSMI_NEWEST's
+# against the installed amdsmi.
+_IO_LINK_TYPE = {'UNDEFINED': 0, 'PCIEXPRESS': 1, 'XGMI': 2}
+AMDSMI_LINK_LAYOUTS = {
+    # 7.0.0-7.0.2: AmdSmiIoLinkType is gone; amdsmi_link_type_t, with new values, is what topo reports.
+    '7.0': {'enums': {'AmdSmiLinkType': {'AMDSMI_LINK_TYPE_INTERNAL': 0, 'AMDSMI_LINK_TYPE_PCIE': 1, 'AMDSMI_LINK_TYPE_XGMI': 2,
+                                         'AMDSMI_LINK_TYPE_NOT_APPLICABLE': 3, 'AMDSMI_LINK_TYPE_UNKNOWN': 4}},
+            'topo': ('AmdSmiLinkType', 'AMDSMI_LINK_TYPE_XGMI', 'AMDSMI_LINK_TYPE_PCIE')},
+    # 6.3.0-6.4.4: both enums, XGMI 1 in AmdSmiLinkType and 2 in AmdSmiIoLinkType; topo reports an
+    # amdsmi_io_link_type_t.
+    '6.3': {'enums': {'AmdSmiIoLinkType': dict(_IO_LINK_TYPE),
+                      'AmdSmiLinkType': {'AMDSMI_LINK_TYPE_INTERNAL': 0, 'AMDSMI_LINK_TYPE_XGMI': 1, 'AMDSMI_LINK_TYPE_PCIE': 2,
+                                         'AMDSMI_LINK_TYPE_NOT_APPLICABLE': 3, 'AMDSMI_LINK_TYPE_UNKNOWN': 4}},
+            'topo': ('AmdSmiIoLinkType', 'XGMI', 'PCIEXPRESS')},
+    # 5.7.0-6.2.4: AmdSmiIoLinkType only.
+    '6.0': {'enums': {'AmdSmiIoLinkType': dict(_IO_LINK_TYPE)}, 'topo': ('AmdSmiIoLinkType', 'XGMI', 'PCIEXPRESS')},
+}
+AMDSMI_NEWEST = '7.0'
 
 
 class AmdSmiException(Exception):
@@ -198,11 +230,16 @@ class AmdSmiException(Exception):
 
 class AmdSmiLibraryException(AmdSmiException):
     def __init__(self, err_code):
+        err_code = abs(err_code)
         AmdSmiException.__init__(self, err_code)
         self.err_code = err_code
+        self.err_info = _AMDSMI_ERR_INFO.get(err_code, 'AMDSMI_STATUS_UNKNOWN_ERROR - An unknown error occurred')
 
     def __str__(self):
-        return 'Error code:\n\t%d | %s' % (self.err_code, {2: 'AMDSMI_STATUS_NOT_SUPPORTED'}.get(self.err_code, 'FAIL'))
+        return 'Error code:\n\t{err_code} | {err_info}'.format(err_code=self.err_code, err_info=self.err_info)
+
+    def get_error_code(self):
+        return self.err_code
 
 
 class FakeAmdGpu(object):
@@ -217,8 +254,9 @@ class FakeAmdGpu(object):
         self.fail = dict(fail or {})
 
 
-def fake_amdsmi(gpus, xgmi_pairs=None, init_error=None, link_enum='new'):
-    """A module object standing in for ``amdsmi``; ``xgmi_pairs`` holds frozensets of BDFs one XGMI hop apart."""
+def fake_amdsmi(gpus, xgmi_pairs=None, init_error=None, release=AMDSMI_NEWEST):
+    """A module object standing in for ``amdsmi`` of ``release`` (a key of AMDSMI_LINK_LAYOUTS);
+    ``xgmi_pairs`` holds frozensets of BDFs one XGMI hop apart."""
     m = types.ModuleType('amdsmi')
     m.calls = []
     m.AmdSmiException = AmdSmiException
@@ -226,15 +264,15 @@ def fake_amdsmi(gpus, xgmi_pairs=None, init_error=None, link_enum='new'):
     m.amdsmi_wrapper = types.SimpleNamespace(AMDSMI_STATUS_NOT_SUPPORTED=AMDSMI_NOT_SUPPORTED)
     m.AmdSmiInitFlags = types.SimpleNamespace(INIT_AMD_GPUS=2)
     m.AmdSmiMemoryType = types.SimpleNamespace(VRAM=0)
-    if link_enum == 'new':
-        m.AmdSmiLinkType = types.SimpleNamespace(AMDSMI_LINK_TYPE_INTERNAL=0, AMDSMI_LINK_TYPE_XGMI=1, AMDSMI_LINK_TYPE_PCIE=2)
-        xgmi, pcie = 1, 2
-    else:
-        m.AmdSmiIoLinkType = types.SimpleNamespace(UNDEFINED=0, PCIEXPRESS=1, XGMI=2)
-        xgmi, pcie = 2, 1
+    layout = AMDSMI_LINK_LAYOUTS[release]
+    for name, members in layout['enums'].items():
+        setattr(m, name, types.SimpleNamespace(**members))
+    enum, xgmi_member, pcie_member = layout['topo']
+    xgmi, pcie = layout['enums'][enum][xgmi_member], layout['enums'][enum][pcie_member]
     pairs = xgmi_pairs if xgmi_pairs is not None else set()
 
     def api(func):
+        @functools.wraps(func)  # inspect.signature(wrapper) is func's: amdsmi's parameters
         def wrapper(*args):
             m.calls.append(func.__name__)
             target = args[0] if args else None
@@ -242,12 +280,11 @@ def fake_amdsmi(gpus, xgmi_pairs=None, init_error=None, link_enum='new'):
             if func.__name__ in fail:
                 raise AmdSmiLibraryException(fail[func.__name__])
             return func(*args)
-        wrapper.__name__ = func.__name__
         setattr(m, func.__name__, wrapper)
         return wrapper
 
     @api
-    def amdsmi_init(flags=None):
+    def amdsmi_init(flag=None):
         if init_error is not None:
             raise AmdSmiLibraryException(init_error)
 
@@ -260,37 +297,43 @@ def fake_amdsmi(gpus, xgmi_pairs=None, init_error=None, link_enum='new'):
         return list(gpus)
 
     @api
-    def amdsmi_get_gpu_device_bdf(gpu):
-        return gpu.bdf
+    def amdsmi_get_gpu_device_bdf(processor_handle):
+        return processor_handle.bdf
 
     @api
-    def amdsmi_get_gpu_asic_info(gpu):
-        return {'market_name': gpu.market_name, 'vendor_id': '0x1002', 'device_id': '0x74a1',
-                'target_graphics_version': gpu.gfx, 'num_compute_units': 304}
+    def amdsmi_get_gpu_asic_info(processor_handle):
+        return {'market_name': processor_handle.market_name, 'vendor_id': '0x1002', 'device_id': '0x74a1',
+                'target_graphics_version': processor_handle.gfx, 'num_compute_units': 304}
 
     @api
-    def amdsmi_get_gpu_device_uuid(gpu):
-        return 'uuid-' + gpu.bdf
+    def amdsmi_get_gpu_device_uuid(processor_handle):
+        return 'uuid-' + processor_handle.bdf
 
     @api
-    def amdsmi_get_gpu_memory_total(gpu, kind):
-        return gpu.vram_bytes
+    def amdsmi_get_gpu_memory_total(processor_handle, mem_type):
+        return processor_handle.vram_bytes
 
     @api
-    def amdsmi_get_gpu_driver_info(gpu):
+    def amdsmi_get_gpu_vram_info(processor_handle):
+        # vram_size in MB (amdsmi_vram_info_t); vram_type 4 is AMDSMI_VRAM_TYPE_HBM3.
+        return {'vram_type': 4, 'vram_vendor': 'SAMSUNG', 'vram_size': processor_handle.vram_bytes // (1024 * 1024),
+                'vram_bit_width': 8192, 'vram_max_bandwidth': 5300}
+
+    @api
+    def amdsmi_get_gpu_driver_info(processor_handle):
         return {'driver_name': 'amdgpu', 'driver_version': '6.10.5', 'driver_date': '2015/01/01 00:00'}
 
     @api
-    def amdsmi_get_gpu_compute_partition(gpu):
-        return gpu.compute_partition
+    def amdsmi_get_gpu_compute_partition(processor_handle):
+        return processor_handle.compute_partition
 
     @api
-    def amdsmi_get_gpu_memory_partition(gpu):
-        return gpu.memory_partition
+    def amdsmi_get_gpu_memory_partition(processor_handle):
+        return processor_handle.memory_partition
 
     @api
-    def amdsmi_topo_get_link_type(a, b):
-        if frozenset((a.bdf, b.bdf)) in pairs:
+    def amdsmi_topo_get_link_type(processor_handle_src, processor_handle_dst):
+        if frozenset((processor_handle_src.bdf, processor_handle_dst.bdf)) in pairs:
             return {'hops': 1, 'type': xgmi}
         return {'hops': 2, 'type': pcie}
 

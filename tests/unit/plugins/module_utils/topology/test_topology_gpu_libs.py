@@ -1,8 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, linuxai.node contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""NVML and amdsmi enrichment against fakes of their Python APIs (and the real pynvml without a driver)."""
+"""NVML and amdsmi enrichment against fakes of their Python APIs (and the real pynvml and amdsmi without their
+libraries). test_gpu_lib_fakes.py checks the fakes against the real packages."""
 
+import ctypes
+import importlib.util
+import os
 import sys
 
 import pytest
@@ -44,15 +48,16 @@ class TestNvml(object):
         assert facts['warnings'] == []
         assert facts['gpu_libraries']['nvml'] == {'used': True, 'driver_version': '550.90.07', 'cuda_version': '12.4', 'gpus': 8}
         all_bdfs = [tree.labels['gpu%d' % i] for i in range(8)]
+        assert [g['bdf'] for g in facts['gpus']] == all_bdfs  # the expectations below are the fixture's, not the facts'
         for i, g in enumerate(facts['gpus']):
             assert g['source'] == 'nvml'
-            assert g['uuid'] == 'GPU-%s' % nvml_bus(g['bdf']).replace(':', '').replace('.', '')
+            assert g['uuid'] == 'GPU-%s' % nvml_bus(all_bdfs[i]).replace(':', '').replace('.', '')
             assert (g['memory_mb'], g['compute_capability'], g['persistence_mode']) == (81559, '9.0', True)
             assert (g['driver_version'], g['cuda_version']) == ('550.90.07', '12.4')
             assert g['mig'] == {'mode': 'disabled', 'pending_mode': 'disabled', 'devices': []}
             assert g['nvlink'] == {'active_links': 18, 'switches': sorted(tree.labels['nvswitch%d' % k] for k in range(4)),
                                    'peer_links': {}}
-            assert g['nvlink_peers'] == [b for b in all_bdfs if b != g['bdf']]
+            assert g['nvlink_peers'] == all_bdfs[:i] + all_bdfs[i + 1:]
         assert 'nvmlShutdown' in module.calls
 
     def test_not_supported_query_leaves_the_field_out(self, machine_tree):
@@ -112,7 +117,8 @@ class TestNvml(object):
         (fakes.LIBRARY_NOT_FOUND, 'libnvidia-ml.so not found', False),
         (fakes.LIB_RM_VERSION_MISMATCH, 'driver/library version mismatch', True),
         (fakes.DRIVER_NOT_LOADED, 'driver not loaded', True),
-        (999, 'initialisation failed: NVML error 999', True),
+        (fakes.UNKNOWN, 'initialisation failed: Unknown Error', True),
+        (12345, 'initialisation failed: NVML Error with code 12345', True),
     ])
     def test_init_failures_fall_back_to_sysfs(self, machine_tree, code, reason, warns):
         tree = machine_tree('hgx_h100')
@@ -159,28 +165,31 @@ class TestNvml(object):
         assert module.calls == [] and facts['gpu_libraries']['nvml']['used'] is False
 
 
-def mi300x_smi(tree, link_enum='new', per_gpu=None):
+def mi300x_smi(tree, release=fakes.AMDSMI_NEWEST, per_gpu=None):
     gpus = [fakes.FakeAmdGpu(tree.labels['gpu%d' % i], **(per_gpu or {}).get(i, {})) for i in range(8)]
     bdfs = [g.bdf for g in gpus]
     mesh = set(frozenset((a, b)) for a in bdfs for b in bdfs if a != b)
-    return fakes.fake_amdsmi(gpus, xgmi_pairs=mesh, link_enum=link_enum)
+    return fakes.fake_amdsmi(gpus, xgmi_pairs=mesh, release=release)
 
 
 class TestAmdsmi(object):
-    @pytest.mark.parametrize('link_enum', ['new', 'old'])
-    def test_mi300x_details(self, machine_tree, link_enum):
+    @pytest.mark.parametrize('release', sorted(fakes.AMDSMI_LINK_LAYOUTS))
+    def test_mi300x_details(self, machine_tree, release):
+        """Each amdsmi release's link-type enums: 6.3 and 6.4 have AmdSmiLinkType beside AmdSmiIoLinkType, whose
+        XGMI values differ, and amdsmi_topo_get_link_type reports the latter's."""
         tree = machine_tree('mi300x')
-        facts = live_probe(tree, amdsmi_module=mi300x_smi(tree, link_enum))
+        facts = live_probe(tree, amdsmi_module=mi300x_smi(tree, release))
         assert facts['warnings'] == []
         assert facts['gpu_libraries']['amdsmi'] == {'used': True, 'driver_version': '6.10.5', 'gpus': 8}
         bdfs = [tree.labels['gpu%d' % i] for i in range(8)]
-        for g in facts['gpus']:
+        assert [g['bdf'] for g in facts['gpus']] == bdfs  # the expectations below are the fixture's, not the facts'
+        for i, g in enumerate(facts['gpus']):
             assert g['source'] == 'amdsmi'
             assert (g['name'], g['gfx_target'], g['architecture'], g['memory_mb']) == \
                 ('AMD Instinct MI300X', 'gfx942', 'cdna3', 192 * 1024)
-            assert (g['uuid'], g['driver_version']) == ('uuid-' + g['bdf'], '6.10.5')
+            assert (g['uuid'], g['driver_version']) == ('uuid-' + bdfs[i], '6.10.5')
             assert (g['compute_partition'], g['memory_partition']) == ('SPX', 'NPS1')
-            assert g['xgmi_peers'] == [b for b in bdfs if b != g['bdf']]
+            assert g['xgmi_peers'] == bdfs[:i] + bdfs[i + 1:]
 
     def test_not_supported_partition_and_failing_uuid(self, machine_tree):
         tree = machine_tree('mi300x')
@@ -190,6 +199,14 @@ class TestAmdsmi(object):
         g1 = facts['gpus'][1]
         assert 'compute_partition' not in g1 and 'uuid' not in g1 and g1['memory_partition'] == 'NPS1'
         assert len(facts['warnings']) == 1 and 'UUID of GPU %s' % tree.labels['gpu1'] in facts['warnings'][0]
+
+    def test_vram_info_when_the_memory_total_is_not_supported(self, machine_tree):
+        tree = machine_tree('mi300x')
+        module = mi300x_smi(tree, per_gpu={3: {'vram_bytes': 64 * 1024 ** 3,
+                                               'fail': {'amdsmi_get_gpu_memory_total': fakes.AMDSMI_NOT_SUPPORTED}}})
+        facts = live_probe(tree, amdsmi_module=module)
+        assert [g['memory_mb'] for g in facts['gpus']] == [196608] * 3 + [65536] + [196608] * 4
+        assert module.calls.count('amdsmi_get_gpu_vram_info') == 1 and facts['warnings'] == []
 
     def test_table_architecture_wins_and_na_name_is_ignored(self, machine_tree):
         tree = machine_tree('mi300x')
@@ -228,3 +245,20 @@ class TestAmdsmi(object):
         facts = live_probe(machine_tree('mi300x'))
         assert facts['gpu_libraries']['amdsmi']['reason'] == 'amdsmi cannot be loaded: libamd_smi.so: cannot open shared object file'
         assert facts['warnings'] == []
+
+    def test_real_amdsmi_without_libamd_smi(self, machine_tree, capsys):
+        """The PyPI amdsmi without ROCm's library: 7.0.2 prints why to stdout and fails with KeyError('libamd_smi.so')."""
+        if importlib.util.find_spec('amdsmi') is None:
+            pytest.skip('the PyPI package amdsmi is not installed (requirements-test.txt pins it)')
+        for library in ('libamd_smi.so', os.path.join(os.environ.get('ROCM_PATH', '/opt/rocm'), 'lib', 'libamd_smi.so')):
+            try:
+                ctypes.CDLL(library)
+            except OSError:
+                continue
+            pytest.skip('libamd_smi.so is installed here')  # pragma: no cover - only on a machine with ROCm
+        facts = live_probe(machine_tree('mi300x'))
+        reason = facts['gpu_libraries']['amdsmi']['reason']
+        assert reason.startswith('amdsmi cannot be loaded: ') and 'libamd_smi.so' in reason
+        assert facts['warnings'] == [] and all(g['source'] == 'sysfs' for g in facts['gpus'])
+        assert 'libamd_smi.so' in capsys.readouterr().out
+        assert 'amdsmi' not in sys.modules
