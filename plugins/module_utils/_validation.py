@@ -65,11 +65,18 @@ def _why_not_probed(env, topology):
     return None
 
 
+def _output_lines(result):
+    """What a failed command said: its stderr, else its stdout (where nvidia-smi prints its errors), else the msg
+    of the module that ran it (the exec error of a missing tool; for a non-zero exit only 'non-zero return code')."""
+    text = result.get('stderr') or result.get('stdout') or result.get('msg') or ''
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def _smi(name, result, expected, tool):
     if result is None:
         return _check(name, 'fail', '%s did not run' % tool)
     if result.get('rc') != 0:
-        err = (result.get('stderr') or result.get('msg') or result.get('stdout') or '').strip().splitlines()
+        err = _output_lines(result)
         return _check(name, 'fail', '%s exit %s: %s' % (tool, result.get('rc'), err[0] if err else 'no output'))
     lines = [line for line in (result.get('stdout') or '').splitlines() if line.strip()]
     if tool == 'nvidia-smi' and len(lines) != expected:
@@ -144,13 +151,29 @@ def _amd(data, gpus, why):
             checks.append(_check('amd_driver', 'pass', "the kernel's own amdgpu (no separate module version)"))
         elif pkg is None:
             checks.append(_check('amd_driver', 'warn', 'amdgpu %s loaded, no amdgpu-dkms package found' % loaded))
-        elif not str(version).startswith(loaded):
+        elif not re.match(re.escape(loaded) + r'(?![0-9])', str(version)):
             checks.append(_check('amd_driver', 'fail', 'amdgpu %s loaded, %s %s installed: reboot'
                                  % (loaded, pkg, version)))
         else:
             checks.append(_check('amd_driver', 'pass', 'amdgpu %s loaded and installed' % loaded))
     checks.append(_smi('amd_smi', data.get('amd_smi'), len(gpus), (data.get('amd_smi') or {}).get('tool', 'amd-smi')))
     return checks
+
+
+# docker prints "docker: <error>." and, for an error before the container starts (a pull, a create), the hint
+# "See 'docker run --help'." under it (docker/cli, cli/command/container/run.go, reportError); podman prints
+# "Error: <error>" after what it tried.
+_ENGINE_HINT = re.compile(r"^See '\S+( \S+)? --help'\.$")
+
+
+def _engine_error(result):
+    """Why a container run failed: the engine's error line and what follows it (nvidia-container-cli's reason),
+    without docker's help hint; else the last line."""
+    lines = [line for line in _output_lines(result) if not _ENGINE_HINT.match(line)]
+    if not lines:
+        return 'no output'
+    first = next((i for i, line in enumerate(lines) if line.startswith(('docker: ', 'Error: '))), len(lines) - 1)
+    return ' '.join(lines[first:])
 
 
 def _container(data, gpus, why):
@@ -164,9 +187,7 @@ def _container(data, gpus, why):
     if not result or not result.get('engine'):
         return _check('container_gpu', 'skipped', 'no container engine (docker, podman) installed')
     if result.get('rc') != 0:
-        err = (result.get('stderr') or result.get('msg') or '').strip().splitlines()
-        return _check('container_gpu', 'fail', '%s run exit %s: %s' % (result['engine'], result.get('rc'),
-                                                                       err[-1] if err else 'no output'))
+        return _check('container_gpu', 'fail', '%s run exit %s: %s' % (result['engine'], result.get('rc'), _engine_error(result)))
     return _check('container_gpu', 'pass', 'a %s container sees the GPUs' % result['engine'])
 
 

@@ -6,9 +6,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import pathlib
+import re
 import sys
+from unittest import mock
 
+import yaml
+
+from ansible.module_utils import basic
 from ansible_collections.linuxai.node.plugins.modules import kernel_tuning_info
+from ansible_collections.linuxai.node.tests.unit.plugins.module_utils.topology import topology_machines
 from ansible_collections.linuxai.node.tests.unit.plugins.modules.module_harness import run_module
 
 
@@ -125,3 +132,154 @@ def test_before_the_install_the_plan_is_the_move_the_real_run_makes(tmp_path):
     touch(tmp_path, "etc/tuned/linuxai-node/tuned.conf", OUR_PROFILE)
     result = place(tmp_path, tuned_profile_dirs_default=["/usr/lib/tuned/profiles", "/etc/tuned/profiles"])
     assert result["tuned_profile_stale"] == [{"path": "/etc/tuned/linuxai-node", "action": "move"}]
+
+
+# --- a booted host -----------------------------------------------------------------------
+# The HGX H100 fixture tree (2 NUMA nodes, 224 CPUs, 1024 2 MiB pages per node) with the files a booted kernel
+# adds: /proc/sys as the kernel prints it (tabs between the numbers of a vector), the THP modes with the one in
+# force bracketed, each CPU's cpufreq governor, the boot line. What kernel_tuning and validate pass is what
+# roles/kernel_tuning/tasks/read.yml and roles/validate/tasks/read_running.yml pass.
+SYSCTL_TUNED = {
+    "kernel/numa_balancing": "0", "vm/max_map_count": "1048576", "vm/swappiness": "10", "vm/zone_reclaim_mode": "0",
+    "net/core/rmem_max": "268435456", "net/ipv4/tcp_rmem": "4096\t87380\t268435456",
+    "net/ipv4/neigh/default/gc_thresh3": "65536", "fs/file-max": "4194304",
+}
+# kernel_tuning_sysctl_defaults' values as the role's YAML gives them (ints, and a string for a vector).
+SYSCTL_WANTED = {
+    "kernel.numa_balancing": 0, "vm.max_map_count": 1048576, "vm.swappiness": 10, "vm.zone_reclaim_mode": 0,
+    "net.core.rmem_max": 268435456, "net.ipv4.tcp_rmem": "4096 87380 268435456",
+    "net.ipv4.neigh.default.gc_thresh3": 65536, "fs.file-max": 4194304,
+}
+CMDLINE = ("BOOT_IMAGE=/boot/vmlinuz-6.12.48+deb13-amd64 root=UUID=6a0f5d8e-3b7c-4c1e-9f2a-1d2e3f4a5b6c ro quiet "
+           "iommu=pt intel_iommu=on processor.max_cstate=1 intel_idle.max_cstate=1 pci=realloc=off\n")
+# __kernel_tuning_kernel_args: kernel_tuning_cstate_max is an int.
+KERNEL_ARGS = {"iommu": "pt", "intel_iommu": "on", "processor.max_cstate": 1, "intel_idle.max_cstate": 1, "pci": "realloc=off"}
+# A pool of the hugepage_plan filter's result: size_kb and nodes are read, the rest is ignored.
+POOL_2M = {"size": "2M", "size_kb": 2048, "nodes": {"0": 1024, "1": 1024}, "total": 2048, "cmdline_nodes": "0:1024,1:1024",
+           "total_spread_matches": True}
+
+
+def booted_hgx(build, governor="performance"):
+    root = pathlib.Path(build(topology_machines.hgx_h100()).path)
+    for rel, value in SYSCTL_TUNED.items():
+        touch(root, "proc/sys/" + rel, value + "\n")
+    touch(root, "sys/kernel/mm/transparent_hugepage/enabled", "always [madvise] never\n")
+    touch(root, "sys/kernel/mm/transparent_hugepage/defrag", "always defer [defer+madvise] madvise never\n")
+    cpus = sorted(p for p in (root / "sys/devices/system/cpu").iterdir() if re.match(r"^cpu[0-9]+$", p.name))
+    assert len(cpus) == 224
+    for cpu in cpus:
+        touch(root, "sys/devices/system/cpu/%s/cpufreq/scaling_governor" % cpu.name, governor + "\n")
+    touch(root, "proc/cmdline", CMDLINE)
+    return root
+
+
+def kernel_tuning_args(root, **changes):
+    args = {"root": str(root), "sysctl": SYSCTL_WANTED, "thp_enabled": "madvise", "thp_defrag": "defer+madvise",
+            "hugepages": [POOL_2M], "governor": "performance", "kernel_args": KERNEL_ARGS}
+    args.update(changes)
+    return args
+
+
+def run_warned(args):
+    warnings = []
+    with mock.patch.object(basic.AnsibleModule, "warn", lambda self, message: warnings.append(message)):
+        result = run(args)
+    return result, warnings
+
+
+def test_a_tuned_booted_node_has_everything_in_force(build):
+    root = booted_hgx(build)
+    result, warnings = run_warned(kernel_tuning_args(root))
+    assert not result.get("failed"), result
+    assert warnings == []
+    assert (result["in_force"], result["drift"], result["drift_report"], result["missing_sysctls"]) == (True, [], [], [])
+    assert [(s["name"], s["desired"], s["running"], s["in_force"]) for s in result["settings"]] == [
+        ("sysctl fs.file-max", "4194304", "4194304", True),
+        ("sysctl kernel.numa_balancing", "0", "0", True),
+        ("sysctl net.core.rmem_max", "268435456", "268435456", True),
+        ("sysctl net.ipv4.neigh.default.gc_thresh3", "65536", "65536", True),
+        ("sysctl net.ipv4.tcp_rmem", "4096 87380 268435456", "4096 87380 268435456", True),
+        ("sysctl vm.max_map_count", "1048576", "1048576", True),
+        ("sysctl vm.swappiness", "10", "10", True),
+        ("sysctl vm.zone_reclaim_mode", "0", "0", True),
+        ("transparent_hugepage enabled", "madvise", "madvise", True),
+        ("transparent_hugepage defrag", "defer+madvise", "defer+madvise", True),
+        ("hugepages 2048kB node0", 1024, 1024, True),
+        ("hugepages 2048kB node1", 1024, 1024, True),
+        ("cpufreq governor", "performance", "performance", True),
+        ("kernel argument iommu", "iommu=pt", "iommu=pt", True),
+        ("kernel argument intel_iommu", "intel_iommu=on", "intel_iommu=on", True),
+        ("kernel argument processor.max_cstate", "processor.max_cstate=1", "processor.max_cstate=1", True),
+        ("kernel argument intel_idle.max_cstate", "intel_idle.max_cstate=1", "intel_idle.max_cstate=1", True),
+        ("kernel argument pci", "pci=realloc=off", "pci=realloc=off", True),
+    ]
+
+
+def test_a_booted_node_before_the_tuning_is_applied(build):
+    # The distribution's values, THP always, one node short of pages, one CPU left on powersave, the old boot line.
+    root = booted_hgx(build)
+    for rel, value in (("vm/swappiness", "60"), ("kernel/numa_balancing", "1"), ("net/ipv4/tcp_rmem", "4096\t131072\t6291456")):
+        touch(root, "proc/sys/" + rel, value + "\n")
+    touch(root, "sys/kernel/mm/transparent_hugepage/enabled", "[always] madvise never\n")
+    touch(root, "sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages", "512\n")
+    touch(root, "sys/devices/system/cpu/cpu5/cpufreq/scaling_governor", "powersave\n")
+    touch(root, "proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz-6.12.48+deb13-amd64 root=UUID=6a0f ro quiet processor.max_cstate=5\n")
+    result, warnings = run_warned(kernel_tuning_args(root))
+    assert warnings == [] and result["missing_sysctls"] == []
+    assert result["in_force"] is False
+    assert result["drift_report"] == [
+        "sysctl kernel.numa_balancing: running 1, want 0",
+        "sysctl net.ipv4.tcp_rmem: running 4096 131072 6291456, want 4096 87380 268435456",
+        "sysctl vm.swappiness: running 60, want 10",
+        "transparent_hugepage enabled: running always, want madvise",
+        "hugepages 2048kB node1: running 512, want 1024",
+        "cpufreq governor: running performance,powersave, want performance",
+        "kernel argument iommu: running -, want iommu=pt",
+        "kernel argument intel_iommu: running -, want intel_iommu=on",
+        "kernel argument processor.max_cstate: running processor.max_cstate=5, want processor.max_cstate=1",
+        "kernel argument intel_idle.max_cstate: running -, want intel_idle.max_cstate=1",
+        "kernel argument pci: running -, want pci=realloc=off",
+    ]
+    assert [d["name"] for d in result["drift"]] == [line.split(":")[0] for line in result["drift_report"]]
+    assert len(result["settings"]) == 18
+
+
+def test_sysctls_the_running_kernel_lacks_are_warned_not_drift(build):
+    # A kernel without CONFIG_NUMA_BALANCING has no kernel.numa_balancing; ipv6.disable=1 takes net.ipv6 away.
+    root = booted_hgx(build)
+    (root / "proc/sys/kernel/numa_balancing").unlink()
+    wanted = dict(SYSCTL_WANTED, **{"net.ipv6.neigh.default.gc_thresh3": 65536})
+    result, warnings = run_warned(kernel_tuning_args(root, sysctl=wanted))
+    assert result["missing_sysctls"] == ["kernel.numa_balancing", "net.ipv6.neigh.default.gc_thresh3"]
+    assert warnings == ["The running kernel has no sysctl kernel.numa_balancing, net.ipv6.neigh.default.gc_thresh3: skipped."]
+    assert result["in_force"] is True and result["drift_report"] == []
+    assert "sysctl kernel.numa_balancing" not in [s["name"] for s in result["settings"]]
+
+
+def test_the_validate_role_compares_the_profile_it_read(build):
+    # read_running.yml passes only sysctl: the profile's key=value lines as strings (sysctl.conf.j2 writes key=value).
+    root = booted_hgx(build)
+    wanted = dict((key, str(value)) for key, value in SYSCTL_WANTED.items())
+    result = run({"root": str(root), "sysctl": wanted})
+    assert (result["in_force"], len(result["settings"]), result["drift_report"]) == (True, 8, [])
+    touch(root, "proc/sys/vm/max_map_count", "65530\n")
+    result = run({"root": str(root), "sysctl": wanted})
+    assert (result["in_force"], result["drift_report"]) == (False, ["sysctl vm.max_map_count: running 65530, want 1048576"])
+
+
+def test_a_vm_without_cpufreq_is_governor_drift(build):
+    root = booted_hgx(build)
+    for cpu in (root / "sys/devices/system/cpu").glob("cpu*/cpufreq/scaling_governor"):
+        cpu.unlink()
+    result = run({"root": str(root), "governor": "performance"})
+    assert result["drift_report"] == ["cpufreq governor: running -, want performance"]
+
+
+def test_every_key_documented_as_always_returned_is_returned(build):
+    documented = yaml.safe_load(kernel_tuning_info.RETURN)
+    always = sorted(k for k, v in documented.items() if v["returned"] == "always")
+    result = run(kernel_tuning_args(booted_hgx(build)))
+    assert sorted(k for k in result if k in documented) == always
+    types = {"list": list, "bool": bool, "str": str}
+    for key in always:
+        assert isinstance(result[key], types[documented[key]["type"]]), key
