@@ -34,11 +34,11 @@ def test_hgx_gres_conf(machine_facts):
 def test_hgx_node_line(machine_facts):
     topo = machine_facts('hgx_h100')
     node = SLURM['slurm_node']({'linuxai_topology': topo}, 'gpu-node-17')
-    memory = sum(n['memory_mb'] for n in topo['numa'])
-    assert node['memory_mb'] == memory
+    # The fixture's NUMA nodes: 1031 + 1032 GiB = 2063 * 1024 MiB.
+    assert node['memory_mb'] == 2112512
     assert node['reserve_mb'] == 32768  # 2 % of 2 TiB is above the 32 GiB cap
     assert node['line'] == ('NodeName=gpu-node-17 CPUs=224 Sockets=2 CoresPerSocket=56 ThreadsPerCore=2 '
-                            'RealMemory=%d Gres=gpu:h100:8' % (memory - 32768))
+                            'RealMemory=2079744 Gres=gpu:h100:8')  # 2112512 - 32768
     node = SLURM['slurm_node'](topo, 'n1', memory_mb=24105, reserve_mb=0, gres_type='hopper')
     assert node['real_memory'] == 24105 and node['line'].endswith('RealMemory=24105 Gres=gpu:hopper:8')
 

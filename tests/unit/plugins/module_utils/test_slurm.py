@@ -107,7 +107,34 @@ SHAPES = {'snc4_hgx': snc4_hgx, 'nps4_mi300x': nps4_mi300x, 'nps2_one_socket': n
 MACHINES = sorted(topology_machines.MACHINES) + sorted(SHAPES)
 # Debian 12, Ubuntu 24.04, the last release without the check, the first with each rule, later ones, and none given.
 VERSIONS = ['slurm-wlm 22.05.8', '23.11.4', '24.05.8', '24.11.0', 'slurm 24.11.5', '25.05.3', '25.11.0', '26.05.1', None]
+# (major, minor) of each, as slurmctld compares releases; None (no version given) is checked against the strictest rule.
+RELEASE = {'slurm-wlm 22.05.8': (22, 5), '23.11.4': (23, 11), '24.05.8': (24, 5), '24.11.0': (24, 11), 'slurm 24.11.5': (24, 11),
+           '25.05.3': (25, 5), '25.11.0': (25, 11), '26.05.1': (26, 5), None: None}
 STRICTEST = (25, 11)
+# Sockets and CoresPerSocket as slurmd -C (hwloc 2: packages, online cores / packages, floored) reports them
+# for each machine, from the fixture's definition: the shape slurmctld checks Cores= against.
+SLURMD_SHAPE = {
+    'amd_compute_units': (2, 16),  # 8 compute units x 2 cores: the kernel gives each core its own core_id
+    'ampere_altra': (1, 80),  # physical_package_id -1 on every CPU: one package
+    'arm_clusters': (2, 16),
+    'grace_hopper': (1, 72),
+    'hgx_h100': (2, 56),
+    'mask_only': (2, 4),
+    'mi300x': (2, 48),
+    'multi_die': (2, 8),  # 2 dies of 4 cores per package; the dies are no Slurm sockets
+    'no_gpu': (1, 8),
+    'no_package_id': (2, 32),
+    'node_cpus_offline': (2, 12),  # node 3 (cores 8-15 of socket 1) offline: 24 online cores / 2
+    'offline_middle': (2, 11),  # cores 4 and 5 of socket 0 offline: 22 online cores / 2
+    'power9_sparse': (2, 4),  # SMT4 cores in SMT2 mode: still 4 cores a socket
+    'smt_off': (2, 16),
+    'vm_numa_minus1': (2, 8),
+    'workstation': (1, 28),
+    'nps2_one_socket': (1, 16),
+    'nps4_mi300x': (2, 24),
+    'snc4_hgx': (2, 16),
+    'vm_nodes_span_sockets': (4, 4),
+}
 
 
 @pytest.fixture(scope='module')
@@ -140,8 +167,9 @@ def _gpu_lines(text):
 @pytest.mark.parametrize('name', MACHINES)
 def test_every_generated_cores_passes_that_versions_socket_check(topologies, name, version):
     topology = topologies(name)
-    sockets, per_socket = _node_shape(topology)
-    wanted = _slurm.parse_slurm_version(version) or STRICTEST
+    sockets, per_socket = SLURMD_SHAPE[name]
+    assert _node_shape(topology) == (sockets, per_socket), 'the NodeName line gives slurmd -C\'s shape'
+    wanted = RELEASE[version] or STRICTEST
     entries = _slurm.slurm_gres(topology, slurm_version=version)
     lines = _gpu_lines(_slurm.slurm_gres_conf(topology, slurm_version=version))
     assert len(lines) == len(entries)
@@ -166,10 +194,10 @@ def test_every_generated_cores_passes_that_versions_socket_check(topologies, nam
 def test_numa_node_cores_split_a_socket_and_are_widened(topologies, name, version):
     """Shapes with NUMA nodes smaller than a socket: the NUMA-node cores alone fail the check."""
     topology = topologies(name)
-    sockets, per_socket = _node_shape(topology)
+    sockets, per_socket = SLURMD_SHAPE[name]
+    assert _node_shape(topology) == (sockets, per_socket)
     entries = _slurm.slurm_gres(topology, slurm_version=version)
-    assert entries and all(not slurmctld_accepts(e['near_cores'], sockets, per_socket, _slurm.parse_slurm_version(version))
-                           for e in entries)
+    assert entries and all(not slurmctld_accepts(e['near_cores'], sockets, per_socket, RELEASE[version]) for e in entries)
     for e in entries:
         socket = min(_cores(e['near_cores'])) // per_socket
         assert _cores(e['cores']) == set(range(socket * per_socket, (socket + 1) * per_socket))
@@ -303,7 +331,8 @@ def test_a_mesh_gets_slurms_nvlink_count_per_peer(build):
                           links=[(bus[(k + 1) % 4], 0)] * 2 + [(bus[(k + 2) % 4], 0)]) for k in range(4)]
     slurm = slurm_nvml_links(gpus)
     ours = [e['links'] for e in _slurm.slurm_gres(_live_facts(tree, gpus))]
-    assert slurm[0] == [-1, 2, 1, 0]
+    # GPU k: -1 itself, 2 to k+1, 1 to k+2, none to k+3 (indices mod 4).
+    assert slurm == [[-1, 2, 1, 0], [0, -1, 2, 1], [1, 0, -1, 2], [2, 1, 0, -1]]
     assert ours == slurm
 
 
@@ -334,7 +363,8 @@ def test_facts_without_peer_links_count_only_a_bridged_pair(build, machine_tree)
     facts = _live_facts(tree, gpus)
     for g in facts['gpus']:
         del g['nvlink']['peer_links']
-    assert [e['links'] for e in _slurm.slurm_gres(facts)] == [[min(n, 1) for n in row] for row in slurm_nvml_links(gpus)]
+    # The mesh above with every peer 1: GPU k is linked to k+1 and k+2 (mod 4).
+    assert [e['links'] for e in _slurm.slurm_gres(facts)] == [[-1, 1, 1, 0], [0, -1, 1, 1], [1, 0, -1, 1], [1, 1, 0, -1]]
     tree = machine_tree('workstation')
     a, b = _nvml_bus(tree.labels['gpu0']), _nvml_bus(tree.labels['gpu1'])
     pair = [fakes.FakeGpu(a, name='NVIDIA RTX 6000 Ada Generation', cc=(8, 9), links=[(b, 0)] * 4),

@@ -95,8 +95,14 @@ def geforce(index, bus):
     return gpu
 
 
+# The module's settings options (its DOCUMENTATION), written out rather than taken from ng.SETTINGS.
+OPTIONS = ('persistence_mode', 'compute_mode', 'power_limit', 'application_clocks', 'mig_mode')
+
+
 def request(**settings):
-    return dict((key, settings.get(key)) for key in ng.SETTINGS)
+    unknown = set(settings) - set(OPTIONS)
+    assert not unknown, 'not a nvidia_gpu option: %s' % ', '.join(sorted(unknown))
+    return dict((key, settings.get(key)) for key in OPTIONS)
 
 
 def test_read_only_reports_every_gpu_and_changes_nothing():
@@ -240,6 +246,20 @@ def test_module_check_mode_and_diff(module_run):
     out = result.value.args[0]
     assert out['changed'] and fake.calls == []
     assert out['diff']['after'] == {'0000:1a:00.0': {'compute_mode': 'prohibited'}, '0000:1b:00.0': {'compute_mode': 'prohibited'}}
+
+
+def test_module_passes_every_option_on(module_run):
+    fake = make_pynvml()
+    clocks = {'memory': 2619, 'graphics': 1980}
+    with pytest.raises(AnsibleExitJson) as result:
+        module_run({'gpus': ['0'], 'persistence_mode': True, 'compute_mode': 'prohibited', 'power_limit': 500,
+                    'application_clocks': clocks, 'mig_mode': 'enabled', '_ansible_check_mode': True, '_ansible_diff': True}, fake)
+    diff = result.value.args[0]['diff']
+    # h100()'s state: persistence off, compute mode 0 (default), 700000 mW, clocks 2619/1755 MHz, MIG (0, 0).
+    assert diff['before'] == {'0000:1a:00.0': {'persistence_mode': False, 'compute_mode': 'default', 'power_limit': 700,
+                                               'application_clocks': {'memory': 2619, 'graphics': 1755}, 'mig_mode': 'disabled'}}
+    assert diff['after'] == {'0000:1a:00.0': {'persistence_mode': True, 'compute_mode': 'prohibited', 'power_limit': 500,
+                                              'application_clocks': clocks, 'mig_mode': 'enabled'}}
 
 
 def test_module_without_diff_and_with_failure(module_run):
