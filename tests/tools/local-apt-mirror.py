@@ -2,10 +2,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A signed apt repository of stub packages, for testing the roles' repository handling offline.
 
-No vendor repository is reachable from the test bed, so tests build one that looks like it:
-packages with the real names, versions and dependencies (empty, or with a few files such as
-systemd units), an apt archive (flat like NVIDIA's, or dists/ like Debian's) signed by a GPG
-key generated for the test, served on 127.0.0.1. Needs python3, dpkg-deb and gpg.
+No vendor repository is reachable from the test bed, so tests build one that looks like it: packages
+with the vendors' names and versions, the dependencies the roles rely on and the effects of the
+maintainer scripts the roles meet (the `cuda` alternative of NVIDIA's toolkits), each value sourced in
+the spec's template; empty otherwise, or with a few files such as systemd units and test doubles. An
+apt archive (flat like NVIDIA's, or dists/ like Debian's) signed by a GPG key generated for the test,
+served on 127.0.0.1. Needs python3, dpkg-deb and gpg.
 
     python3 tests/tools/local-apt-mirror.py key   --gnupghome DIR --name NAME        # prints the fingerprint, writes DIR/NAME.asc
     python3 tests/tools/local-apt-mirror.py build --spec SPEC.json --out DIR --gnupghome DIR --key FINGERPRINT
@@ -21,8 +23,12 @@ SPEC.json:
      "packages": [{"name": "nvidia-driver-cuda", "version": "580.95.05-1", "architecture": "amd64",
                    "depends": "nvidia-persistenced (= 580.95.05-1)", "conflicts": "", "replaces": "",
                    "provides": "", "component": "main",
-                   "files": {"/usr/lib/systemd/system/x.service": "[Service]\\nExecStart=/bin/true\\n"}}]}
+                   "files": {"/usr/lib/systemd/system/x.service": "[Service]\\nExecStart=/bin/true\\n"},
+                   "postinst": "update-alternatives --install /usr/local/cuda cuda /usr/local/cuda-12.4 124\\n",
+                   "prerm": "..."}]}
                                       # files under */bin/ or */sbin/: mode 0755
+                                      # preinst, postinst, prerm, postrm (optional): maintainer scripts, mode 0755;
+                                      # "#!/bin/sh\\nset -e\\n" is put before a script without "#!"
 """
 
 import argparse
@@ -43,6 +49,7 @@ import time
 
 FIELDS = (('depends', 'Depends'), ('pre_depends', 'Pre-Depends'), ('conflicts', 'Conflicts'),
           ('breaks', 'Breaks'), ('replaces', 'Replaces'), ('provides', 'Provides'))
+SCRIPTS = ('preinst', 'postinst', 'prerm', 'postrm')
 
 
 def gpg(home, *args, **kwargs):
@@ -94,6 +101,13 @@ def build_deb(package, arch, pool):
         control.append('Description: %s' % package.get('description', 'stub of %s for repository tests' % name))
         with open(os.path.join(root, 'DEBIAN', 'control'), 'w') as handle:
             handle.write('\n'.join(control) + '\n')
+        for script in SCRIPTS:
+            if package.get(script):
+                body = package[script]
+                target = os.path.join(root, 'DEBIAN', script)
+                with open(target, 'w') as handle:
+                    handle.write(body if body.startswith('#!') else '#!/bin/sh\nset -e\n' + body)
+                os.chmod(target, 0o755)
         deb = os.path.join(pool, '%s_%s_%s.deb' % (name, version.split(':')[-1], package.get('architecture', arch)))
         subprocess.run(['dpkg-deb', '--root-owner-group', '-Zgzip', '--build', root, deb],
                        check=True, stdout=subprocess.DEVNULL)

@@ -2,11 +2,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A signed dnf repository of stub packages, the RPM side of local-apt-mirror.py.
 
-Stub RPMs with the vendors' names, epochs, versions and dependencies (empty, or with a few files), signed
-with rpmsign; repodata from createrepo_c, modular metadata (module streams such as NVIDIA's
-nvidia-driver:<branch>-open) added with modifyrepo_c, and repomd.xml signed (repomd.xml.asc) for
-repo_gpgcheck. Keys and the HTTP server are local-apt-mirror.py's. Needs rpmbuild, rpmsign, createrepo_c,
-modifyrepo_c (Debian: rpm, createrepo-c) and gpg.
+Stub RPMs with the vendors' names, epochs and versions, the dependencies the roles rely on and the
+effects of the scriptlets the roles meet, each value sourced in the spec's template (empty otherwise, or
+with a few files), signed with rpmsign; repodata from createrepo_c, modular metadata (module streams such
+as NVIDIA's nvidia-driver:<branch>-open) added with modifyrepo_c, and repomd.xml signed (repomd.xml.asc)
+for repo_gpgcheck. Keys and the HTTP server are local-apt-mirror.py's. Needs rpmbuild, rpmsign,
+createrepo_c, modifyrepo_c (Debian: rpm, createrepo-c) and gpg.
 
     python3 tests/tools/local-rpm-mirror.py build --spec SPEC.json --out DIR --gnupghome DIR --key FINGERPRINT
 
@@ -16,9 +17,14 @@ SPEC.json:
      "packages": [{"name": "nvidia-driver-cuda", "epoch": 3, "version": "580.95.05", "release": "1.el9",
                    "arch": "x86_64", "requires": ["nvidia-persistenced = 3:580.95.05"], "provides": [],
                    "conflicts": [], "obsoletes": [],
-                   "files": {"/usr/bin/x": "#!/bin/sh\\n"}}],         # under */bin/ or */sbin/: mode 0755
+                   "files": {"/usr/bin/x": "#!/bin/sh\\n"},        # under */bin/ or */sbin/: mode 0755
+                   "post": "...", "preun": "...",                   # scriptlets (optional): pre, post, preun, postun,
+                   "scriptlet_interpreter": "<lua>"}],              # posttrans; /bin/sh unless an interpreter is given
      "modules": [{"name": "nvidia-driver", "stream": "580-open", "version": 1, "profiles": {"default": [...]},
                   "packages": ["nvidia-driver-cuda@580.95.05"]}]}     # this spec's packages in the stream: name[@version]
+
+A /bin/sh scriptlet makes rpmbuild add "Requires: /bin/sh" (bash provides it on a real node); "<lua>" runs in
+rpm's own Lua and needs no package.
 """
 
 import argparse
@@ -34,6 +40,7 @@ apt_mirror = importlib.util.module_from_spec(_APT)
 _APT.loader.exec_module(apt_mirror)
 
 RELATIONS = ('requires', 'provides', 'conflicts', 'obsoletes')
+SCRIPTLETS = ('pre', 'post', 'preun', 'postun', 'posttrans')
 
 
 def nevra(package):
@@ -62,7 +69,14 @@ def build_rpm(package, topdir):
     for relation in RELATIONS:
         lines += ['%s: %s' % (relation.capitalize(), item) for item in package.get(relation) or []]
     lines += ['%description', package.get('description', 'Stub of %s for repository tests.' % name), '',
-              '%install', 'mkdir -p %{buildroot}', 'cp -a %s/. %%{buildroot}/' % tree, '', '%files']
+              '%install', 'mkdir -p %{buildroot}', 'cp -a %s/. %%{buildroot}/' % tree, '']
+    interpreter = package.get('scriptlet_interpreter')
+    for scriptlet in SCRIPTLETS:
+        if package.get(scriptlet):
+            # The body is the script's text: no rpm macros in it.
+            lines += ['%%%s%s' % (scriptlet, ' -p %s' % interpreter if interpreter else ''),
+                      package[scriptlet].replace('%', '%%').rstrip('\n'), '']
+    lines.append('%files')
     for path in sorted(files):
         mode = '0755' if '/bin/' in path or '/sbin/' in path else '0644'
         lines.append('%%attr(%s,root,root) "%s"' % (mode, path))
