@@ -4,6 +4,9 @@
 # Longest scenarios start first (the order of molecule-order.txt). A scenario's output goes to
 # .build/molecule/<scenario>.log; with one job it is also shown live. Prints each scenario's time.
 # Debs already in the shared $LINUXAI_CACHE_DIR/apt/<release> seed each scenario's cache.
+# On a hosted CI platform (MOLECULE_BASE names molecule/platforms/hosted-<name>.yml) only the scenarios that
+# claim it in tests/tools/molecule-hosted.txt run; each other one is printed with its reason, and a run that
+# would run no scenario fails.
 # Usage: molecule-run.sh SCENARIO... (MOLECULE_BASE holds the -c options)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,6 +23,48 @@ done
 for s in "$@"; do
   [[ " ${scenarios[*]-} " == *" $s "* ]] || scenarios+=("$s")
 done
+
+# A hosted platform: keep the scenarios that claim it (see tests/tools/molecule-hosted.txt).
+claims=tests/tools/molecule-hosted.txt
+platform=$(sed -n 's|.*molecule/platforms/\(hosted-[A-Za-z0-9_.-]*\)\.yml.*|\1|p' <<<"${MOLECULE_BASE:-}")
+if [ -n "$platform" ]; then
+  # Every row names a scenario and a platform that exist, once, and says yes, or no and why.
+  bad=$(awk 'NF && $1 !~ /^#/ {
+      cmd = "test -f molecule/" $1 "/molecule.yml && test -f molecule/platforms/" $2 ".yml"
+      if (($3 != "yes" || NF > 3) && !($3 == "no" && NF > 3) || seen[$1 " " $2]++ || system(cmd) != 0)
+        print FILENAME ":" FNR ": " $0 }' "$claims")
+  if [ -n "$bad" ]; then
+    printf '=== molecule: rows of %s that are not "scenario platform yes" or "scenario platform no why":\n%s\n' \
+      "$claims" "$bad" >&2
+    exit 2
+  fi
+  claimed=()
+  for s in "${scenarios[@]}"; do
+    claim=$(awk -v s="$s" -v p="$platform" '$1 == s && $2 == p { print $3 }' "$claims")
+    if grep -q '^platforms:' "molecule/$s/molecule.yml"; then
+      if [ "$claim" = yes ]; then
+        echo "=== molecule: $claims claims $platform for $s, whose molecule.yml has platforms: of its own" >&2
+        exit 2
+      fi
+      why="its molecule.yml has platforms: of its own (the local podman images), which replace the hosted one"
+    elif [ -z "$claim" ]; then
+      why="not claimed (no row in $claims)"
+    elif [ "$claim" = yes ]; then
+      claimed+=("$s")
+      continue
+    else
+      why=$(awk -v s="$s" -v p="$platform" '$1 == s && $2 == p { sub(/^[^ ]+ +[^ ]+ +no +/, ""); print }' "$claims")
+    fi
+    echo "=== molecule scenario $s not run on $platform: $why"
+  done
+  if [ "${#claimed[@]}" = 0 ]; then
+    echo "=== molecule: none of the scenarios ${scenarios[*]} claims $platform in $claims: nothing to test" >&2
+    exit 1
+  fi
+  skipped=$(( ${#scenarios[@]} - ${#claimed[@]} ))
+  echo "=== molecule on $platform: ${claimed[*]}$([ "$skipped" = 0 ] || echo " ($skipped not run, listed above)")"
+  scenarios=("${claimed[@]}")
+fi
 
 [ "${#scenarios[@]}" -gt 1 ] || jobs=1
 
