@@ -69,13 +69,17 @@ fi
 [ "${#scenarios[@]}" -gt 1 ] || jobs=1
 
 run_one() {
-  local s=$1 start rc rel
+  local s=$1 start rc dir rel
   start=$(date +%s)
-  for rel in bookworm trixie; do
-    mkdir -p "$base_cache/$s/apt/$rel/partial"
+  # One archive per release, and any other one the scenario mounts (apt/<release>-<node>: a node of its own,
+  # so that two nodes never wait on one apt lock).
+  for dir in bookworm trixie $(grep -o 'apt/[a-z0-9-]*:/var/cache/apt/archives' "molecule/$s/molecule.yml" 2>/dev/null \
+                                 | sed 's|^apt/||; s|:.*||' | sort -u); do
+    rel=${dir%%-*}
+    mkdir -p "$base_cache/$s/apt/$dir/partial"
     # Seed from the shared cache of earlier runs (hard links, nothing copied).
     if compgen -G "$base_cache/apt/$rel/*.deb" > /dev/null; then
-      cp -aln "$base_cache/apt/$rel/"*.deb "$base_cache/$s/apt/$rel/" 2>/dev/null || true
+      cp -aln "$base_cache/apt/$rel/"*.deb "$base_cache/$s/apt/$dir/" 2>/dev/null || true
     fi
   done
   echo "=== molecule scenario $s started"
