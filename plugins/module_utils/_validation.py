@@ -183,6 +183,8 @@ def _container(data, gpus, why):
         return _check('container_gpu', 'skipped', why)
     if not data.get('smoke_enabled', True):
         return _check('container_gpu', 'skipped', 'validate_container_smoke_test is false')
+    if data.get('check_mode'):
+        return _check('container_gpu', 'skipped', 'check mode: no image is pulled or run')
     result = data.get('container')
     if not result or not result.get('engine'):
         return _check('container_gpu', 'skipped', 'no container engine (docker, podman) installed')

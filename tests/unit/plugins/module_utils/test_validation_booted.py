@@ -245,6 +245,12 @@ def test_a_failed_podman_smoke_test_says_why(hgx):
     assert checks['container_gpu'] == ('fail', 'podman run exit 126: Error: setting up CDI devices: unresolvable CDI devices nvidia.com/gpu=all')
 
 
+def test_check_mode_runs_no_container(hgx):
+    # validate in check mode (audit, upgrade_driver --check) must not pull or run an image.
+    checks = checks_of(hgx_inputs(hgx, check_mode=True))
+    assert checks['container_gpu'] == ('skipped', 'check mode: no image is pulled or run')
+
+
 def test_the_smoke_test_that_did_not_run(hgx):
     # report.yml passes none when no engine was found or the test is turned off.
     assert checks_of(hgx_inputs(hgx, container=None))['container_gpu'] == (
