@@ -144,6 +144,18 @@ def detect_apt_lists_updated(root="/"):
     return 0
 
 
+def detect_dpkg_interrupted(root="/"):
+    """True when dpkg left journal files in /var/lib/dpkg/updates: a run was interrupted, and apt refuses to work
+    ("dpkg was interrupted, you must manually run 'dpkg --configure -a'") until dpkg --configure -a finishes it.
+
+    apt's test (debSystem::CheckUpdates): any file there whose name is all digits."""
+    try:
+        names = os.listdir(_path(root, "var/lib/dpkg/updates"))
+    except OSError:
+        return False
+    return any(name.isdigit() for name in names)
+
+
 def detect_environment(root="/"):
     container = detect_container(root)
     booted = detect_booted(root)
@@ -156,6 +168,7 @@ def detect_environment(root="/"):
         "kernels": detect_kernels(root),
         "cgroup_v2": detect_cgroup_v2(root),
         "apt_lists_updated": detect_apt_lists_updated(root),
+        "dpkg_interrupted": detect_dpkg_interrupted(root),
         # Runtime changes (sysctl, modprobe, hugepages, reboot) only make sense here.
         "runtime_changes_allowed": container == "none" and booted,
     }

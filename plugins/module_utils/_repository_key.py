@@ -61,3 +61,26 @@ def fingerprint_format_message(variable, name, given):
         "%s: the pinned fingerprint of the key of repository %s must be the full 40 hexadecimal "
         "digits, got '%s'." % (variable, name, given if given is not None else "")
     )
+
+
+def download_retryable(status):
+    """fetch_url's status: -1 (no connection, timeout, TLS) and 5xx may pass; a 4xx answer is the server's word."""
+    try:
+        status = int(status)
+    except (TypeError, ValueError):
+        return True
+    return status < 0 or status >= 500
+
+
+def download_failure_message(name, url, attempts, status, reason):
+    try:
+        answered = int(status) > 0
+    except (TypeError, ValueError):
+        answered = False
+    return (
+        "could not download the key of repository %s from %s (%s, after %d attempt%s): %s. The key was not "
+        "checked, since it never arrived: check the URL, the proxy and the mirror (every repository URL can be "
+        "set), not the fingerprint."
+        % (name, url, "HTTP %s" % status if answered else "no connection", attempts, "" if attempts == 1 else "s",
+           reason or status)
+    )

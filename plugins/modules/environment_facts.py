@@ -116,6 +116,13 @@ ansible_facts:
           type: int
           returned: always
           sample: 1764662400
+        dpkg_interrupted:
+          description:
+            - Whether an interrupted dpkg run left journal files in C(/var/lib/dpkg/updates), so that apt refuses to
+              install anything until C(dpkg --configure -a) finishes it (the shared preflight runs it).
+          type: bool
+          returned: always
+          sample: false
         runtime_changes_allowed:
           description: True on a booted system outside a container; roles apply runtime changes only then.
           type: bool

@@ -79,6 +79,17 @@ options:
       - Seconds to wait for the key server.
     type: int
     default: 30
+  retries:
+    description:
+      - How many times to try the download again when the server cannot be reached or answers with a server error
+        (5xx), waiting O(retry_delay) seconds, then twice as long, between tries. A 4xx answer is final.
+    type: int
+    default: 3
+  retry_delay:
+    description:
+      - Seconds to wait before the first retry.
+    type: int
+    default: 2
 attributes:
   check_mode:
     support: full
@@ -147,6 +158,7 @@ checked:
 import os
 import shutil
 import tempfile
+import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
@@ -164,11 +176,18 @@ def _read_bytes(path):
 
 
 def _fetch(module, url):
-    response, info = fetch_url(module, url, timeout=module.params["timeout"])
-    if response is None or info.get("status") != 200:
-        module.fail_json(msg="could not download the key of repository %s from %s: %s"
-                         % (module.params["name"], url, info.get("msg", info.get("status"))))
-    return response.read()
+    delay = module.params["retry_delay"]
+    attempts = max(0, module.params["retries"]) + 1
+    for attempt in range(1, attempts + 1):
+        response, info = fetch_url(module, url, timeout=module.params["timeout"])
+        if response is not None and info.get("status") == 200:
+            return response.read()
+        if not rk.download_retryable(info.get("status")) or attempt == attempts:
+            break
+        time.sleep(delay)
+        delay *= 2
+    module.fail_json(msg=rk.download_failure_message(module.params["name"], url, attempt, info.get("status"),
+                                                     info.get("msg")))
 
 
 def _gpg(module, gpg, home, args, data=None):
@@ -297,6 +316,8 @@ def main():
             armor=dict(type="bool", default=False),
             variable=dict(type="str", default="key_fingerprint"),
             timeout=dict(type="int", default=30),
+            retries=dict(type="int", default=3),
+            retry_delay=dict(type="int", default=2),
         ),
         required_one_of=[("url", "content", "keyring")],
         mutually_exclusive=[("url", "content", "keyring")],

@@ -98,6 +98,7 @@ def test_environment_in_podman_container(tmp_path):
         "kernels": [],
         "cgroup_v2": False,
         "apt_lists_updated": 0,
+        "dpkg_interrupted": False,
         "runtime_changes_allowed": False,
     }
 

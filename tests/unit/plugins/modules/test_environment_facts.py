@@ -84,7 +84,7 @@ def test_a_booted_host(tmp_path):
     assert env_of(tmp_path) == {
         'container': 'none', 'in_container': False, 'booted': True, 'secure_boot': 'enabled', 'ostree': False,
         'kernels': ['6.12.43+deb13-amd64', '6.12.48+deb13-amd64'], 'cgroup_v2': True, 'apt_lists_updated': APT_STAMP,
-        'runtime_changes_allowed': True,
+        'dpkg_interrupted': False, 'runtime_changes_allowed': True,
     }
 
 
@@ -92,7 +92,8 @@ def test_a_podman_container_with_systemd_is_booted_but_makes_no_runtime_changes(
     podman_systemd(tmp_path)
     assert env_of(tmp_path) == {
         'container': 'podman', 'in_container': True, 'booted': True, 'secure_boot': 'unknown', 'ostree': False,
-        'kernels': [], 'cgroup_v2': True, 'apt_lists_updated': 0, 'runtime_changes_allowed': False,
+        'kernels': [], 'cgroup_v2': True, 'apt_lists_updated': 0, 'dpkg_interrupted': False,
+        'runtime_changes_allowed': False,
     }
 
 
@@ -172,6 +173,20 @@ def test_apt_lists_without_the_periodic_stamp(tmp_path):
     os.remove(os.path.join(str(tmp_path), 'var/lib/apt/periodic/update-success-stamp'))
     os.utime(os.path.join(str(tmp_path), 'var/lib/apt/lists'), (1700000000, 1700000000))
     assert env_of(tmp_path)['apt_lists_updated'] == 1700000000
+
+
+@pytest.mark.parametrize('names, interrupted', [
+    ([], False),
+    # dpkg's journal: numbered files. Anything else there (a tmp.i file mid-write) is not apt's test.
+    (['0000'], True),
+    (['0003', 'tmp.i'], True),
+    (['tmp.i'], False),
+])
+def test_an_interrupted_dpkg_is_seen_by_its_journal(tmp_path, names, interrupted):
+    booted_debian(tmp_path)
+    for name in names:
+        write(tmp_path, 'var/lib/dpkg/updates/' + name)
+    assert env_of(tmp_path)['dpkg_interrupted'] is interrupted
 
 
 def test_check_mode_reads_the_same(tmp_path):

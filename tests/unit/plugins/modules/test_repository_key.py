@@ -74,15 +74,18 @@ class Response(object):
 @pytest.fixture
 def served(mocker):
     """What the key URL serves: set served['body'] (None: the server answers 404)."""
-    state = {"body": None, "urls": []}
+    state = {"body": None, "urls": [], "unreachable_first": 0, "sleeps": []}
 
     def fake_fetch_url(module, url, **kwargs):
         state["urls"].append(url)
+        if len(state["urls"]) <= state["unreachable_first"]:
+            return None, {"status": -1, "msg": "Request failed: <urlopen error [Errno 111] Connection refused>"}
         if state["body"] is None:
             return None, {"status": 404, "msg": "Not Found"}
         return Response(state["body"]), {"status": 200}
 
     mocker.patch.object(repository_key, "fetch_url", side_effect=fake_fetch_url)
+    mocker.patch.object(repository_key.time, "sleep", side_effect=state["sleeps"].append)
     mocker.patch.multiple(basic.AnsibleModule, exit_json=exit_json, fail_json=fail_json)
     return state
 
@@ -152,7 +155,33 @@ def test_not_a_key_is_refused(tmp_path, keys, served):
 def test_download_failure_names_the_repository(tmp_path, keys, served):
     result = run(fails=True, name="vendor", url="https://mirror.test/missing.asc", fingerprint=keys["good"][1],
                  dest=str(tmp_path / "k.gpg"))
-    assert "could not download the key of repository vendor" in result["msg"]
+    assert "could not download the key of repository vendor from https://mirror.test/missing.asc" in result["msg"]
+    # A 404 is the server's answer: no retry.
+    assert served["urls"] == ["https://mirror.test/missing.asc"] and served["sleeps"] == []
+    assert "(HTTP 404, after 1 attempt): Not Found" in result["msg"]
+
+
+def test_an_unreachable_key_server_is_retried_then_named_without_blaming_the_key(tmp_path, keys, served):
+    served["unreachable_first"] = 10
+    dest = tmp_path / "k.gpg"
+    result = run(fails=True, name="vendor", url="https://mirror.test/key.asc", fingerprint=keys["good"][1],
+                 dest=str(dest), retries=3, retry_delay=2)
+    assert served["urls"] == ["https://mirror.test/key.asc"] * 4
+    assert served["sleeps"] == [2, 4, 8]
+    assert result["msg"].startswith(
+        "could not download the key of repository vendor from https://mirror.test/key.asc (no connection, after 4 attempts):"
+        " Request failed: <urlopen error [Errno 111] Connection refused>. The key was not checked")
+    assert "fingerprint" not in result["msg"].split("not the fingerprint")[0]
+    assert not dest.exists()
+
+
+def test_a_key_server_that_answers_on_a_retry_is_used(tmp_path, keys, served):
+    armored, fpr = keys["good"]
+    served["body"] = armored
+    served["unreachable_first"] = 2
+    result = run(name="vendor", url="https://mirror.test/key.asc", fingerprint=fpr, dest=str(tmp_path / "k.gpg"))
+    assert result["changed"] and result["fingerprints"] == [fpr]
+    assert len(served["urls"]) == 3 and served["sleeps"] == [2, 4]
 
 
 def test_check_mode_checks_and_writes_nothing(tmp_path, keys, served):
